@@ -1,0 +1,209 @@
+// Package app wires Hookhub together: it opens the store, bootstraps the admin,
+// and runs the HTTP server and background workers until it is closed. main is a
+// thin shell around Main, and tests start a Main on 127.0.0.1:0 with a temp dir.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/config"
+	"github.com/hookhub/hookhub/delivery"
+	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/postgres"
+	"github.com/hookhub/hookhub/secret"
+	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/sqlite"
+)
+
+// Main is one running Hookhub.
+type Main struct {
+	Config *config.Config
+	Logger *slog.Logger
+	Stdout io.Writer // where first-start credentials are printed
+
+	// Now replaces the clock in tests; nil means time.Now.
+	Now func() time.Time
+
+	store     hookhub.Store
+	committer *ingest.Committer
+	engine    *delivery.Engine
+	srv       *server.Server
+	httpSrv   *http.Server
+	listener  net.Listener
+	served    chan error
+	stopBg    context.CancelFunc
+	bgDone    chan struct{}
+}
+
+// Run opens the store, applies migrations, bootstraps the admin on an empty store
+// and starts serving. It returns once the listener is open.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.DiscardHandler)
+	}
+	if m.Stdout == nil {
+		m.Stdout = io.Discard
+	}
+	if m.Now == nil {
+		m.Now = time.Now
+	}
+	store, err := OpenStore(ctx, m.Config)
+	if err != nil {
+		return err
+	}
+	m.store = store
+	if err := bootstrap(ctx, store, m.Config, m.Stdout); err != nil {
+		store.Close()
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Listen)
+	if err != nil {
+		store.Close()
+		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
+	}
+	m.listener = ln
+	m.startWorkers(store)
+	m.srv = server.New(server.Options{
+		Store:     store,
+		Logger:    m.Logger,
+		BaseURL:   m.baseURL(),
+		Now:       m.Now,
+		Committer: m.committer,
+		Notify:    m.engine.Notify,
+		Sender:    m.engine,
+	})
+	m.httpSrv = &http.Server{
+		Handler:           m.srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.httpSrv.Serve(ln) }()
+	m.Logger.Info("hookhub serving", "addr", ln.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version)
+	return nil
+}
+
+// startWorkers starts the group committer, the delivery engine and the
+// retention job.
+func (m *Main) startWorkers(store hookhub.Store) {
+	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{})
+	m.engine = delivery.New(delivery.Options{
+		Store:   store,
+		Logger:  m.Logger,
+		Guard:   netguard.New(m.Config.OutboundAllow),
+		Now:     m.Now,
+		Workers: m.Config.DeliveryWorkers,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopBg, m.bgDone = cancel, make(chan struct{})
+	m.engine.Start(ctx)
+	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: time.Minute, batch: 1000}
+	go func() {
+		defer close(m.bgDone)
+		rt.run(ctx)
+	}()
+}
+
+// Addr returns the address the server listens on.
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// URL returns the base URL of the running server.
+func (m *Main) URL() string { return "http://" + m.Addr() }
+
+func (m *Main) baseURL() string {
+	if m.Config.PublicURL != "" {
+		return m.Config.BaseURL()
+	}
+	return "http://" + m.listener.Addr().String()
+}
+
+// Close shuts down gracefully: the listener stops accepting, in-flight requests
+// and their commits finish, then workers stop and the store closes. ctx bounds
+// the wait.
+func (m *Main) Close(ctx context.Context) error {
+	var errs []error
+	if m.httpSrv != nil {
+		m.srv.Shutdown()
+		if err := m.httpSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown http: %w", err))
+		}
+		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, fmt.Errorf("serve: %w", err))
+		}
+	}
+	// Requests are done, so every acknowledged event is committed; now drain
+	// the committer and let in-flight deliveries record their attempts.
+	if m.committer != nil {
+		m.committer.Close()
+	}
+	if m.engine != nil {
+		if err := m.engine.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop deliveries: %w", err))
+		}
+		m.stopBg()
+		<-m.bgDone
+	}
+	if m.store != nil {
+		if err := m.store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close store: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// OpenStore opens the configured store, creating the data directory and master
+// key on first start, and applies migrations.
+func OpenStore(ctx context.Context, c *config.Config) (hookhub.Store, error) {
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	box, err := masterBox(c)
+	if err != nil {
+		return nil, err
+	}
+	if c.UsesPostgres() {
+		s, err := postgres.Open(ctx, c.DatabaseURL.Reveal(), box)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		return s, nil
+	}
+	s, err := sqlite.Open(ctx, filepath.Join(c.DataDir, "hookhub.db"), box)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	return s, nil
+}
+
+func masterBox(c *config.Config) (*secret.Box, error) {
+	var key []byte
+	var err error
+	if c.SecretKey != "" {
+		key, err = secret.ParseKey(c.SecretKey.Reveal())
+	} else {
+		key, err = secret.LoadOrCreateKey(c.DataDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return secret.NewBox(key)
+}
+
+func storeKind(c *config.Config) string {
+	if c.UsesPostgres() {
+		return "postgres"
+	}
+	return "sqlite:" + filepath.Join(c.DataDir, "hookhub.db")
+}

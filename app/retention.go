@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// retention enforces each source's retention (max age and/or count) by deleting
+// old events in small batches, so it never holds the writer for long and ingest
+// keeps flowing.
+type retention struct {
+	store    hookhub.Store
+	log      *slog.Logger
+	now      func() time.Time
+	interval time.Duration
+	batch    int
+}
+
+// run prunes every interval until ctx ends.
+func (rt *retention) run(ctx context.Context) {
+	t := time.NewTicker(rt.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := rt.pruneAll(ctx); err != nil && ctx.Err() == nil {
+				rt.log.Error("retention", "err", err)
+			}
+		}
+	}
+}
+
+// pruneAll applies every source's retention once.
+func (rt *retention) pruneAll(ctx context.Context) error {
+	page := hookhub.Page{Limit: 500}
+	for {
+		list, next, err := rt.store.ListSources(ctx, page)
+		if err != nil {
+			return err
+		}
+		for _, src := range list {
+			if err := rt.prune(ctx, src); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		page.Cursor = next
+	}
+}
+
+func (rt *retention) prune(ctx context.Context, src *hookhub.Source) error {
+	r := src.Retention
+	if r.MaxAgeSec == 0 && r.MaxCount == 0 {
+		return nil
+	}
+	var before time.Time
+	if r.MaxAgeSec > 0 {
+		before = rt.now().Add(-time.Duration(r.MaxAgeSec) * time.Second)
+	}
+	for ctx.Err() == nil {
+		n, err := rt.store.PruneEvents(ctx, src.ID, before, r.MaxCount, rt.batch)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			rt.log.Debug("retention pruned events", "source_id", src.ID, "count", n)
+		}
+		if n < rt.batch {
+			return nil
+		}
+		// Yield between batches so ingest commits interleave.
+		time.Sleep(10 * time.Millisecond)
+	}
+	return ctx.Err()
+}

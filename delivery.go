@@ -1,0 +1,69 @@
+package hookhub
+
+import "time"
+
+// Delivery statuses.
+const (
+	DeliveryPending   = "pending"
+	DeliverySucceeded = "succeeded"
+	DeliveryFailed    = "failed"
+)
+
+// Attempt triggers: what caused an attempt.
+const (
+	TriggerInitial = "initial"
+	TriggerRetry   = "retry"
+	TriggerManual  = "manual"
+	TriggerTest    = "test"
+	TriggerPing    = "ping"
+)
+
+// Delivery is one event on its way to one destination. Its ID is sent as
+// X-Hookhub-Delivery and webhook-id and stays the same across retries.
+type Delivery struct {
+	ID            string
+	EventID       string
+	DestinationID string
+	Status        string
+	Trigger       string // trigger of the next attempt
+	AttemptCount  int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Attempt is one HTTP request of a delivery and what came back.
+type Attempt struct {
+	ID              string
+	DeliveryID      string
+	Number          int
+	Trigger         string
+	URL             string
+	RequestHeaders  map[string][]string // secrets masked
+	StatusCode      int
+	ResponseHeaders map[string][]string
+	ResponseBody    string // first 64 KiB
+	DurationMS      int64
+	Error           string
+	StartedAt       time.Time
+}
+
+// DeliveryFilter selects deliveries for listing.
+type DeliveryFilter struct {
+	DestinationID string
+	EventID       string
+	Status        string
+	Since         time.Time
+	Until         time.Time
+	Page          Page
+}
+
+// AttemptResult is what a worker reports after one attempt: the attempt itself and
+// the delivery's next state.
+type AttemptResult struct {
+	Attempt       Attempt
+	Status        string    // pending (retry later), succeeded or failed
+	NextAttemptAt time.Time // when Status is pending
+	LastError     string
+}

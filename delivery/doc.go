@@ -1,0 +1,38 @@
+// Package delivery is Hookhub's outbound engine: it claims due deliveries from the
+// store, sends each as a signed HTTP request to its destination, decides from the
+// answer whether the delivery succeeded, must be retried or has failed, and
+// records every attempt.
+//
+// The queue lives in the database (see hookhub.Store.ClaimDeliveries); this
+// package keeps only short-lived state in memory: claimed deliveries waiting for a
+// slot of their destination, destinations cached for a moment, and attempt results
+// waiting to be written in the next batch. A process that dies loses none of it
+// for good: every claim is a lease, and a delivery whose lease expires is claimed
+// again (at-least-once delivery; receivers dedupe on webhook-id, which is the
+// delivery ID and the same on every attempt).
+//
+// Decisions worth knowing:
+//
+//   - Isolation. Each destination has a lane that enforces its MaxConcurrency
+//     and RateLimit. Claimed deliveries wait in their lane, never in the claim
+//     loop, so a slow receiver holds only its own slots. A lane keeps only the
+//     deliveries it can start before their lease runs out, estimated from its
+//     receiver's latency; the rest are left to their lease and claimed again
+//     when it expires. That lets the engine claim past a slow destination's
+//     backlog to reach the others.
+//   - Batching. Results are written by one recorder in transactions of up to
+//     BatchSize: whatever piled up while the previous batch was written.
+//   - Outcomes come from package retry: 2xx succeeds; 410 fails the delivery and
+//     disables the destination; anything else (network errors, timeouts, 3xx,
+//     since redirects are never followed, other statuses) is retried on the
+//     destination's schedule, or after Retry-After on 429 and 503 if longer.
+//   - A disabled destination's due deliveries are failed at once, without a
+//     request, with the reason as their error, so nothing is sent and nothing
+//     piles up; they can be resent (RequeueDelivery, RequeueFailed) once the
+//     destination is enabled. SendNow sends to disabled destinations, because
+//     testing one is how a user decides to enable it.
+//   - A destination whose deliveries fail AutoDisableAfter times in a row is
+//     disabled and a destination.disabled event is saved. Whoever enables it
+//     again should reset its ConsecutiveFailures, or the next failure disables
+//     it anew.
+package delivery

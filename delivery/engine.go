@@ -1,0 +1,165 @@
+package delivery
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/netguard"
+)
+
+// Defaults for Options fields left zero.
+const (
+	DefaultWorkers          = 64
+	DefaultBatchSize        = 256
+	DefaultPollInterval     = time.Second
+	DefaultLease            = 60 * time.Second
+	DefaultDestinationTTL   = 2 * time.Second
+	DefaultAutoDisableAfter = 50
+)
+
+// Options configure an Engine. Only Store is required.
+type Options struct {
+	Store  hookhub.Store
+	Logger *slog.Logger // default: slog.Default()
+
+	// Guard keeps requests away from internal addresses. Transport, when set,
+	// is used instead (it should apply a guard itself); with neither, a guard
+	// with an empty allowlist is used, so the engine is safe by default.
+	Guard     *netguard.Guard
+	Transport http.RoundTripper
+
+	// Now is the clock for claims, retry times and signatures; tests replace it.
+	// Request durations are measured on the real clock.
+	Now func() time.Time
+
+	// Workers bounds requests in flight across all destinations (default 64).
+	Workers int
+	// BatchSize bounds deliveries claimed at once and attempt results written
+	// in one transaction (default 256).
+	BatchSize int
+	// PollInterval is how often the store is asked for due work when the
+	// engine is idle and nobody calls Notify (default 1 s).
+	PollInterval time.Duration
+	// Lease is how long a claimed delivery belongs to this engine (default
+	// 60 s). If the process dies, the delivery is claimed again once its lease
+	// expires. A request never outlives its lease: its timeout is cut to what is
+	// left of the lease after a safety margin (Lease/6), so a destination
+	// timeout above Lease/2 is served only partly; raise Lease to 2× the
+	// largest destination timeout in use.
+	Lease time.Duration
+	// DestinationTTL is how long a destination (or the source of a forwarded
+	// event) read from the store is reused (default 2 s): edits take effect
+	// within it.
+	DestinationTTL time.Duration
+
+	// UserAgent is sent with every request (default "Hookhub/<version>").
+	UserAgent string
+
+	// AutoDisableAfter disables a destination once this many deliveries in a
+	// row have failed for good (default 50; negative never disables). 50 final
+	// failures with the default retry schedule means the receiver has been down
+	// for a long time, not that it blipped.
+	AutoDisableAfter int
+	// OnDisabled is called after the engine disables a destination (410 Gone or
+	// too many failures). The default saves a destination.disabled event; a
+	// server that routes such events to subscribers should replace it.
+	OnDisabled func(ctx context.Context, d *hookhub.Destination, reason string)
+}
+
+// Engine sends deliveries. Build it with New, run it with Start and stop it
+// with Stop; SendNow sends one delivery at once, outside the queue.
+type Engine struct {
+	opts    Options
+	log     *slog.Logger
+	client  *http.Client
+	dests   *cache[*hookhub.Destination]
+	sources *cache[*hookhub.Source]
+	rec     *recorder
+
+	notify chan struct{} // capacity 1: wakes the loop; more wakes collapse into one
+	done   chan *job     // finished sends, back to the loop
+
+	mu      sync.Mutex
+	stop    chan struct{}      // closed by Stop: claim no more
+	abort   context.CancelFunc // cancels requests in flight when Stop gives up
+	loopEnd chan struct{}      // closed when the loop has exited
+}
+
+// New returns an Engine; it does nothing until Start.
+func New(o Options) *Engine {
+	o = withDefaults(o)
+	e := &Engine{
+		opts:    o,
+		log:     o.Logger.With("component", "delivery"),
+		client:  newClient(transport(o)),
+		dests:   newCache(o.DestinationTTL, o.Store.GetDestination),
+		sources: newCache(o.DestinationTTL, o.Store.GetSource),
+		notify:  make(chan struct{}, 1),
+		done:    make(chan *job, o.Workers),
+		stop:    make(chan struct{}),
+	}
+	if e.opts.OnDisabled == nil {
+		e.opts.OnDisabled = e.saveDisabledEvent
+	}
+	e.rec = newRecorder(e)
+	return e
+}
+
+func withDefaults(o Options) Options {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	o.Workers = orInt(o.Workers, DefaultWorkers)
+	o.BatchSize = orInt(o.BatchSize, DefaultBatchSize)
+	o.PollInterval = orDuration(o.PollInterval, DefaultPollInterval)
+	o.Lease = orDuration(o.Lease, DefaultLease)
+	o.DestinationTTL = orDuration(o.DestinationTTL, DefaultDestinationTTL)
+	if o.UserAgent == "" {
+		o.UserAgent = "Hookhub/" + hookhub.Version
+	}
+	if o.AutoDisableAfter == 0 {
+		o.AutoDisableAfter = DefaultAutoDisableAfter
+	}
+	return o
+}
+
+func transport(o Options) http.RoundTripper {
+	switch {
+	case o.Transport != nil:
+		return o.Transport
+	case o.Guard != nil:
+		return o.Guard.Transport()
+	default:
+		return netguard.New(nil).Transport()
+	}
+}
+
+func orInt(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+func orDuration(v, def time.Duration) time.Duration {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Notify wakes the engine to claim due deliveries now. Call it after committing
+// new deliveries, so they do not wait for the next poll. It never blocks.
+func (e *Engine) Notify() {
+	select {
+	case e.notify <- struct{}{}:
+	default:
+	}
+}

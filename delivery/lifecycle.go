@@ -1,0 +1,119 @@
+package delivery
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// Start runs the engine in the background until Stop is called or ctx ends.
+// Ending ctx is a hard stop: requests in flight are abandoned unrecorded and
+// sent again once their leases expire. Start returns at once; calling it again
+// does nothing, and an Engine that has stopped does not start again.
+func (e *Engine) Start(ctx context.Context) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.loopEnd != nil {
+		return
+	}
+	reqCtx, abort := context.WithCancel(ctx)
+	e.abort = abort
+	e.loopEnd = make(chan struct{})
+	l := &loop{
+		e:        e,
+		reqCtx:   reqCtx,
+		lanes:    make(map[string]*lane),
+		busy:     make(map[*lane]struct{}),
+		want:     true,
+		nextPoll: time.Now(),
+		timer:    time.NewTimer(time.Hour),
+	}
+	// Results already collected are still written after a hard stop, if the
+	// store allows; nothing is lost if it does not.
+	go e.rec.run(context.WithoutCancel(ctx))
+	go func() {
+		l.run(ctx)
+		close(e.rec.in)
+		<-e.rec.closed
+		abort()
+		close(e.loopEnd)
+	}()
+}
+
+// Stop stops claiming deliveries, waits for the requests in flight to finish and
+// their attempts to be recorded, and returns. If ctx ends first, it abandons
+// the requests still in flight (they are sent again once their leases expire)
+// and returns ctx's error. Deliveries claimed but not yet started are likewise
+// left to their leases.
+func (e *Engine) Stop(ctx context.Context) error {
+	e.mu.Lock()
+	end, abort := e.loopEnd, e.abort
+	if end != nil {
+		select {
+		case <-e.stop:
+		default:
+			close(e.stop)
+		}
+	}
+	e.mu.Unlock()
+	if end == nil {
+		return nil
+	}
+	select {
+	case <-end:
+		return nil
+	case <-ctx.Done():
+		abort()
+		return ctx.Err()
+	}
+}
+
+// send makes one attempt of a job and hands the result to the recorder and the
+// job back to the loop.
+func (e *Engine) send(ctx context.Context, j *job, timeout time.Duration) {
+	defer func() { e.done <- j }()
+	at, ans := e.attempt(ctx, j, timeout)
+	if ans.err != nil && ctx.Err() != nil {
+		return // the engine gave up on it, not the receiver: its lease brings it back
+	}
+	e.rec.add(e.outcome(j, at, ans))
+}
+
+// outcome decides what an attempt means for its delivery.
+func (e *Engine) outcome(j *job, at hookhub.Attempt, ans answer) outcome {
+	v := decide(j.dest.Retry, at.Number, ans, at.Error, e.opts.Now(), rand.Float64)
+	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError}
+	return outcome{res: res, destID: j.dest.ID, v: v}
+}
+
+// SendNow makes one attempt of d at once, outside the queue and its limits, and
+// records it like any other: it is what "send test alert" uses. It sends even to
+// a disabled destination, since testing one is how a user decides to enable it.
+//
+// d must already be stored. So that the engine does not claim it at the same
+// time, store it with NextAttemptAt at least a lease ahead; if the attempt fails
+// it is retried on the destination's schedule like any other.
+func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Attempt, error) {
+	ev, err := e.opts.Store.GetEvent(ctx, d.EventID)
+	if err != nil {
+		return nil, err
+	}
+	dest, err := e.opts.Store.GetDestination(ctx, d.DestinationID)
+	if err != nil {
+		return nil, err
+	}
+	forward, err := e.forwardHeaders(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	j := &job{d: d, ev: ev, dest: dest, forward: forward}
+	at, ans := e.attempt(ctx, j, destTimeout(dest))
+	o := e.outcome(j, at, ans)
+	if err := e.opts.Store.CompleteAttempts(ctx, []*hookhub.AttemptResult{o.res}); err != nil {
+		return nil, err
+	}
+	e.after(ctx, []outcome{o})
+	return &o.res.Attempt, nil
+}

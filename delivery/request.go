@@ -1,0 +1,142 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/signing"
+)
+
+// Hookhub's own headers on every outbound request.
+const (
+	HeaderEvent     = "X-Hookhub-Event"
+	HeaderDelivery  = "X-Hookhub-Delivery"
+	HeaderTimestamp = "X-Hookhub-Timestamp"
+)
+
+// masked replaces secret header values in recorded attempts.
+const masked = "<masked>"
+
+// outbound is one request ready to send, and the same headers as recorded, with
+// secrets masked.
+type outbound struct {
+	req      *http.Request
+	recorded map[string][]string
+}
+
+// buildRequest makes the request for one attempt of a job: the event's exact
+// body; its original headers that the source forwards; the destination's custom
+// headers; Hookhub's headers; and the signature, computed over the exact bytes
+// sent. Later ones win, so neither a sender nor a destination setting can forge
+// Hookhub's headers or the signature. The message id is the delivery ID, so a
+// retry carries the same id and the receiver can drop what it has seen.
+func buildRequest(ctx context.Context, ua string, j *job, now time.Time) (*outbound, error) {
+	dest, ev, d := j.dest, j.ev, j.d
+	signer, err := signing.New(dest.Signing, now)
+	if err != nil {
+		return nil, err
+	}
+	method := dest.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, dest.URL, bytes.NewReader(ev.Body))
+	if err != nil {
+		return nil, hookhub.Errorf(hookhub.EINVALID, "destination URL: %v", err)
+	}
+	rec := make(map[string][]string)
+	copyHeaders(req.Header, rec, forwarded(ev, j.forward), false)
+	for k, v := range dest.Headers {
+		req.Header.Set(k, v)
+		rec[http.CanonicalHeaderKey(k)] = []string{masked}
+	}
+	own := http.Header{}
+	own.Set("Content-Type", contentType(ev))
+	own.Set("User-Agent", ua)
+	own.Set(HeaderEvent, ev.Type)
+	own.Set(HeaderDelivery, d.ID)
+	own.Set(HeaderTimestamp, now.UTC().Format(time.RFC3339))
+	copyHeaders(req.Header, rec, own, false)
+	sig := http.Header{}
+	signer.Sign(sig, d.ID, now, ev.Body)
+	copyHeaders(req.Header, rec, sig, true)
+	return &outbound{req: req, recorded: rec}, nil
+}
+
+// copyHeaders sets src on h and records it, masking signature values when
+// fromSigner is set: ids and timestamps a signer adds are not secret and help
+// whoever reads the attempt log, signatures are.
+func copyHeaders(h http.Header, rec map[string][]string, src http.Header, fromSigner bool) {
+	for k, vs := range src {
+		h[k] = vs
+		if fromSigner && secretSignerHeader(k) {
+			rec[k] = []string{masked}
+		} else {
+			rec[k] = vs
+		}
+	}
+}
+
+func secretSignerHeader(name string) bool {
+	n := strings.ToLower(name)
+	return n != signing.HeaderWebhookID && !strings.Contains(n, "timestamp")
+}
+
+// hopByHop are headers about one connection, never forwarded.
+var hopByHop = map[string]bool{
+	"Connection": true, "Content-Length": true, "Host": true, "Keep-Alive": true, "Te": true,
+	"Trailer": true, "Transfer-Encoding": true, "Upgrade": true, "Proxy-Authorization": true,
+	"Proxy-Connection": true,
+}
+
+// forwarded returns the event's original headers with the given names.
+func forwarded(ev *hookhub.Event, names []string) http.Header {
+	h := http.Header{}
+	for _, name := range names {
+		name = http.CanonicalHeaderKey(name)
+		if hopByHop[name] {
+			continue
+		}
+		for k, vs := range ev.Headers {
+			if strings.EqualFold(k, name) {
+				h[name] = append(h[name], vs...)
+			}
+		}
+	}
+	return h
+}
+
+// contentType is application/json for published events and JSON bodies, and the
+// original Content-Type for forwarded bodies that are something else (a Slack
+// form post stays a form post).
+func contentType(ev *hookhub.Event) string {
+	const jsonType = "application/json"
+	orig := firstHeader(ev.Headers, "Content-Type")
+	if ev.SourceID == "" || orig == "" {
+		return jsonType
+	}
+	mt, _, err := mime.ParseMediaType(orig)
+	if err == nil && (mt == jsonType || strings.HasSuffix(mt, "+json")) {
+		return jsonType
+	}
+	if err != nil && json.Valid(ev.Body) {
+		return jsonType
+	}
+	return orig
+}
+
+// firstHeader reads a header from a stored map whose keys may not be canonical.
+func firstHeader(h map[string][]string, name string) string {
+	for k, vs := range h {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,64 @@
+package delivery
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+func TestContentType(t *testing.T) {
+	t.Parallel()
+	form := map[string][]string{"content-type": {"application/x-www-form-urlencoded"}}
+	tests := []struct {
+		name string
+		ev   hookhub.Event
+		want string
+	}{
+		{"published", hookhub.Event{Body: []byte(`{}`)}, "application/json"},
+		{"forwarded JSON", hookhub.Event{SourceID: "src_1", Headers: map[string][]string{"Content-Type": {"application/json; charset=utf-8"}}}, "application/json"},
+		{"forwarded form keeps its type", hookhub.Event{SourceID: "src_1", Headers: form}, "application/x-www-form-urlencoded"},
+		{"forwarded without a type", hookhub.Event{SourceID: "src_1"}, "application/json"},
+	}
+	for _, tt := range tests {
+		if got := contentType(&tt.ev); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestBuildRequestMasksSecrets(t *testing.T) {
+	t.Parallel()
+	dest := &hookhub.Destination{
+		ID: "dst_1", URL: "http://example.com/hook",
+		Headers: map[string]string{"authorization": "Bearer top-secret"},
+		Signing: hookhub.SigningConfig{Scheme: hookhub.SignHubSignature, Secret: "shh"},
+	}
+	ev := &hookhub.Event{ID: "evt_1", Type: "push", Body: []byte(`{"a":1}`), Headers: map[string][]string{
+		"x-github-event": {"push"}, "Content-Length": {"7"}, "X-Hookhub-Delivery": {"forged"},
+	}}
+	d := &hookhub.Delivery{ID: "dlv_1"}
+	j := &job{d: d, ev: ev, dest: dest, forward: []string{"X-GitHub-Event", "content-length", "X-Hookhub-Delivery"}}
+	out, err := buildRequest(context.Background(), "Hookhub/test", j, time.Unix(1700000000, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header(out.recorded)
+	if h.Get("Authorization") != masked || h.Get("X-Hub-Signature-256") != masked {
+		t.Errorf("secrets not masked: %v", out.recorded)
+	}
+	if out.req.Header.Get("Authorization") != "Bearer top-secret" || out.req.Header.Get("X-Hub-Signature-256") == masked {
+		t.Errorf("request must carry the real values: %v", out.req.Header)
+	}
+	if h.Get(HeaderDelivery) != "dlv_1" || h.Get(HeaderEvent) != "push" || h.Get(HeaderTimestamp) != "2023-11-14T22:13:20Z" {
+		t.Errorf("recorded headers: %v", out.recorded)
+	}
+	if out.req.Header.Get("X-Github-Event") != "push" || out.req.Header.Get("Content-Length") != "" {
+		t.Errorf("forwarded headers: %v", out.req.Header)
+	}
+	if out.req.Method != http.MethodPost {
+		t.Errorf("method %s, want POST", out.req.Method)
+	}
+}

@@ -1,0 +1,124 @@
+package hookhub
+
+import "time"
+
+// Signing schemes for outbound requests.
+const (
+	SignStandardWebhooks = "standard-webhooks"
+	SignHubSignature     = "hub-signature"
+	SignTimestampBody    = "timestamp-body"
+	SignNone             = "none"
+)
+
+// Destination is where events are delivered: a webhook URL.
+type Destination struct {
+	ID          string
+	Name        string
+	Description string
+	URL         string
+	Method      string            // default POST
+	Headers     map[string]string // custom headers; values are secret
+
+	Signing SigningConfig
+	Filter  Filter
+	Retry   RetryPolicy
+
+	TimeoutSec          int // default 15
+	Enabled             bool
+	DisabledReason      string
+	AllowManualDispatch bool
+	MaxConcurrency      int     // in-flight requests at once; default 10
+	RateLimit           float64 // requests per second; 0 = unlimited
+
+	ConsecutiveFailures int // failed deliveries in a row, for auto-disable
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// SigningConfig says how outbound requests are signed.
+type SigningConfig struct {
+	Scheme          string
+	Header          string // hub-signature / timestamp-body signature header
+	TimestampHeader string // timestamp-body
+	Secret          string // (secret)
+	PreviousSecret  string // also signs until PreviousUntil (secret)
+	PreviousUntil   time.Time
+}
+
+// Filter selects which events a destination receives; empty fields match all.
+type Filter struct {
+	EventTypes []string // exact or glob such as "incident.*"
+	Severities []string
+	SourceIDs  []string
+	Expression string // CEL over the event
+}
+
+// RetryPolicy bounds retries; nil ScheduleSeconds means the default schedule.
+type RetryPolicy struct {
+	MaxRetries      int
+	ScheduleSeconds []int
+}
+
+// Destination defaults.
+const (
+	DefaultTimeoutSec     = 15
+	DefaultMaxConcurrency = 10
+	DefaultMaxRetries     = 10
+)
+
+// SetDefaults fills unset settings with the documented defaults.
+func (d *Destination) SetDefaults() {
+	if d.Method == "" {
+		d.Method = "POST"
+	}
+	if d.Signing.Scheme == "" {
+		d.Signing.Scheme = SignStandardWebhooks
+	}
+	if d.TimeoutSec == 0 {
+		d.TimeoutSec = DefaultTimeoutSec
+	}
+	if d.MaxConcurrency == 0 {
+		d.MaxConcurrency = DefaultMaxConcurrency
+	}
+	if d.Retry.MaxRetries == 0 {
+		d.Retry.MaxRetries = DefaultMaxRetries
+	}
+}
+
+// Validate checks a destination's own settings (the URL's safety, signing and
+// filters are checked by the netguard, signing and filter packages).
+func (d *Destination) Validate() error {
+	switch {
+	case d.Name == "" || len(d.Name) > 200:
+		return Errorf(EINVALID, "name is required (at most 200 characters)")
+	case d.Method != "POST" && d.Method != "PUT" && d.Method != "PATCH":
+		return Errorf(EINVALID, "method must be POST, PUT or PATCH")
+	case d.TimeoutSec < 1 || d.TimeoutSec > 300:
+		return Errorf(EINVALID, "timeout_seconds must be between 1 and 300")
+	case d.MaxConcurrency < 1 || d.MaxConcurrency > 1000:
+		return Errorf(EINVALID, "max_concurrency must be between 1 and 1000")
+	case d.RateLimit < 0:
+		return Errorf(EINVALID, "rate_limit must not be negative")
+	case d.Retry.MaxRetries < 0 || d.Retry.MaxRetries > 50:
+		return Errorf(EINVALID, "retry.max_retries must be between 0 and 50")
+	}
+	for _, s := range d.Retry.ScheduleSeconds {
+		if s < 1 || s > 7*24*3600 {
+			return Errorf(EINVALID, "retry.schedule_seconds entries must be between 1 and 604800")
+		}
+	}
+	for k := range d.Headers {
+		if k == "" || len(k) > 100 {
+			return Errorf(EINVALID, "headers: invalid header name %q", k)
+		}
+	}
+	for _, s := range d.Filter.Severities {
+		switch s {
+		case SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow, SeverityInfo:
+		default:
+			return Errorf(EINVALID, "filter.severities: %q is not one of critical, high, medium, low, info", s)
+		}
+	}
+	return nil
+}

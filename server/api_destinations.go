@@ -1,0 +1,198 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/filter"
+	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/signing"
+)
+
+func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request) {
+	var in destinationInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.now().UTC()
+	d := &hookhub.Destination{ID: hookhub.NewID(hookhub.PrefixDestination), Enabled: true, AllowManualDispatch: true, CreatedAt: now, UpdatedAt: now}
+	in.apply(d)
+	if err := checkDestination(d, now); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if d.Signing.Scheme != hookhub.SignNone {
+		d.Signing.Secret = signing.NewSecret()
+	}
+	if err := s.store.CreateDestination(r.Context(), d); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.router.invalidate()
+	if err := s.sendPing(r, d); err != nil {
+		s.logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
+	}
+	out := destinationOut(d)
+	out.Secret = d.Signing.Secret
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) handleGetDestination(w http.ResponseWriter, r *http.Request) {
+	d, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, destinationOut(d))
+}
+
+func (s *Server) handleListDestinations(w http.ResponseWriter, r *http.Request) {
+	page, err := pageOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, next, err := s.store.ListDestinations(r.Context(), page)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]destinationJSON, len(list))
+	for i, d := range list {
+		out[i] = destinationOut(d)
+	}
+	writeJSON(w, http.StatusOK, listJSON[destinationJSON]{Data: out, NextCursor: next})
+}
+
+func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request) {
+	var in destinationInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.updateDestination(w, r, func(d *hookhub.Destination) error {
+		in.apply(d)
+		if in.Enabled != nil && *in.Enabled {
+			d.DisabledReason, d.ConsecutiveFailures = "", 0
+		}
+		if d.Signing.Scheme != hookhub.SignNone && d.Signing.Secret == "" {
+			d.Signing.Secret = signing.NewSecret()
+		}
+		return nil
+	})
+}
+
+// handleEnableDestination re-enables a destination that was disabled by hand,
+// by a 410 or by repeated failures.
+func (s *Server) handleEnableDestination(w http.ResponseWriter, r *http.Request) {
+	s.updateDestination(w, r, func(d *hookhub.Destination) error {
+		d.Enabled, d.DisabledReason, d.ConsecutiveFailures = true, "", 0
+		return nil
+	})
+}
+
+// rotateDestinationInput sets how long the old secret keeps signing.
+type rotateDestinationInput struct {
+	GraceSeconds *int `json:"grace_seconds"`
+}
+
+// defaultRotationGrace is how long both secrets sign after a rotation.
+const defaultRotationGrace = 24 * time.Hour
+
+// handleRotateDestinationSecret makes a new signing secret, shown once; the old
+// one also signs until the grace period ends so receivers can switch over.
+func (s *Server) handleRotateDestinationSecret(w http.ResponseWriter, r *http.Request) {
+	var in rotateDestinationInput
+	if r.ContentLength != 0 {
+		if err := decodeJSON(w, r, &in); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	grace := defaultRotationGrace
+	if in.GraceSeconds != nil {
+		if *in.GraceSeconds < 0 || *in.GraceSeconds > 30*24*3600 {
+			s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "grace_seconds must be between 0 and 2592000"))
+			return
+		}
+		grace = time.Duration(*in.GraceSeconds) * time.Second
+	}
+	var secret string
+	s.updateDestinationThen(w, r, func(d *hookhub.Destination) error {
+		if d.Signing.Scheme == hookhub.SignNone {
+			return hookhub.Errorf(hookhub.ECONFLICT, "destination is not signed (signing.scheme is none)")
+		}
+		d.Signing.PreviousSecret, d.Signing.PreviousUntil = d.Signing.Secret, s.now().Add(grace).UTC()
+		d.Signing.Secret = signing.NewSecret()
+		secret = d.Signing.Secret
+		return nil
+	}, func(out *destinationJSON) { out.Secret = secret })
+}
+
+func (s *Server) handleDeleteDestination(w http.ResponseWriter, r *http.Request) {
+	if err := s.store.DeleteDestination(r.Context(), r.PathValue("id")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.router.invalidate()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) updateDestination(w http.ResponseWriter, r *http.Request, change func(*hookhub.Destination) error) {
+	s.updateDestinationThen(w, r, change, nil)
+}
+
+// updateDestinationThen loads, changes, checks and saves a destination, then
+// answers it (after decorate, when given).
+func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, change func(*hookhub.Destination) error, decorate func(*destinationJSON)) {
+	d, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := change(d); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d.UpdatedAt = s.now().UTC()
+	if err := checkDestination(d, d.UpdatedAt); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.store.UpdateDestination(r.Context(), d); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.router.invalidate()
+	out := destinationOut(d)
+	if decorate != nil {
+		decorate(&out)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// checkDestination fills defaults and validates everything a destination
+// holds: its fields, URL, signing scheme and filter (a bad CEL expression is
+// reported here, at save time, not when events flow).
+func checkDestination(d *hookhub.Destination, now time.Time) error {
+	d.SetDefaults()
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if err := netguard.CheckURL(d.URL); err != nil {
+		return err
+	}
+	if _, err := filter.Compile(d.Filter); err != nil {
+		return err
+	}
+	probe := d.Signing
+	if probe.Secret == "" && probe.Scheme != hookhub.SignNone {
+		probe.Secret = signing.NewSecret()
+	}
+	if _, err := signing.New(probe, now); err != nil {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/ingest"
+)
+
+func (s *Server) handleListEvents(w http.ResponseWriter, r *http.Request) {
+	f, err := eventFilterOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, next, err := s.store.ListEvents(r.Context(), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]eventJSON, len(list))
+	for i, ev := range list {
+		out[i] = eventOut(ev, false)
+	}
+	writeJSON(w, http.StatusOK, listJSON[eventJSON]{Data: out, NextCursor: next})
+}
+
+func eventFilterOf(r *http.Request) (hookhub.EventFilter, error) {
+	var f hookhub.EventFilter
+	var err error
+	if f.Page, err = pageOf(r); err != nil {
+		return f, err
+	}
+	if f.Status, err = oneOf(r, "status", hookhub.EventAccepted, hookhub.EventRejected, hookhub.EventDuplicate); err != nil {
+		return f, err
+	}
+	if f.Since, err = timeParam(r, "since"); err != nil {
+		return f, err
+	}
+	if f.Until, err = timeParam(r, "until"); err != nil {
+		return f, err
+	}
+	f.SourceID, f.Type = r.URL.Query().Get("source_id"), r.URL.Query().Get("type")
+	return f, nil
+}
+
+func (s *Server) handleGetEvent(w http.ResponseWriter, r *http.Request) {
+	ev, err := s.store.GetEvent(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := eventOut(ev, true)
+	if len(ev.Variables) == 0 && len(ev.Body) > 0 {
+		ct := ""
+		if v := ev.Headers["Content-Type"]; len(v) > 0 {
+			ct = v[0]
+		}
+		out.Variables = ingest.FlattenRequest(ev.Headers, ev.RawQuery, ct, ev.Body).Variables(nil)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// publishInput is an event from the user's own application.
+type publishInput struct {
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// idempotencyWindow is how long an Idempotency-Key returns the original event.
+const idempotencyWindow = 24 * time.Hour
+
+func (s *Server) handlePublishEvent(w http.ResponseWriter, r *http.Request) {
+	var in publishInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if in.Type == "" || len(in.Type) > 200 {
+		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "type is required (at most 200 characters)"))
+		return
+	}
+	if len(in.Payload) == 0 || in.Payload[0] != '{' {
+		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "payload must be a JSON object"))
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 255 {
+		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "Idempotency-Key is longer than 255 characters"))
+		return
+	}
+	ev := &hookhub.Event{
+		ID: hookhub.NewID(hookhub.PrefixEvent), Type: in.Type, Status: hookhub.EventAccepted, ReceivedAt: s.now().UTC(),
+		Method: r.Method, Path: r.URL.Path, Headers: map[string][]string{"Content-Type": {"application/json"}},
+		Body: in.Payload, ClientIP: clientIP(r), DedupKey: key,
+		Verification: hookhub.VerificationResult{Scheme: "api-key", Result: hookhub.VerifyVerified, Reason: actor(r.Context())},
+	}
+	ne := &hookhub.NewEvent{Event: ev, DedupScope: "api", DedupWindow: idempotencyWindow}
+	ne.Deliveries = s.router.routePublished(r.Context(), ev, "")
+	if err := s.committer.Submit(r.Context(), ne); err != nil {
+		s.writeError(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the event; retry later"))
+		return
+	}
+	if ev.Status == hookhub.EventDuplicate {
+		orig, err := s.store.GetEvent(r.Context(), ev.DuplicateOf)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeJSON(w, http.StatusAccepted, eventOut(orig, false))
+		return
+	}
+	if len(ne.Deliveries) > 0 {
+		s.notify()
+	}
+	s.stream.publish(ev)
+	writeJSON(w, http.StatusAccepted, eventOut(ev, false))
+}
+
+// replayJSON answers a replay: the deliveries it started.
+type replayJSON struct {
+	EventID     string   `json:"event_id"`
+	DeliveryIDs []string `json:"delivery_ids"`
+}
+
+// handleReplayEvent runs a stored event through the current routing again,
+// creating new deliveries (with new delivery IDs: it is a new send).
+func (s *Server) handleReplayEvent(w http.ResponseWriter, r *http.Request) {
+	ev, err := s.store.GetEvent(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if ev.Status != hookhub.EventAccepted {
+		s.writeError(w, r, hookhub.Errorf(hookhub.ECONFLICT, "only accepted events can be replayed; this one is %s", ev.Status))
+		return
+	}
+	var ds []*hookhub.Delivery
+	if ev.SourceID != "" {
+		src, err := s.store.GetSource(r.Context(), ev.SourceID)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		ds = s.router.routeInbound(r.Context(), ev, src)
+	} else {
+		ds = s.router.routePublished(r.Context(), ev, "")
+	}
+	if err := s.store.AddDeliveries(r.Context(), ds); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := replayJSON{EventID: ev.ID, DeliveryIDs: []string{}}
+	for _, d := range ds {
+		out.DeliveryIDs = append(out.DeliveryIDs, d.ID)
+	}
+	s.notify()
+	writeJSON(w, http.StatusAccepted, out)
+}
+
+// handleEventStream streams new events as server-sent events, one JSON object
+// per data line, with a comment every 15 s to keep proxies from closing it.
+func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
+	sourceID := r.URL.Query().Get("source_id")
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ": connected\n\n")
+	rc.Flush()
+	ch := s.stream.subscribe()
+	defer s.stream.unsubscribe(ch)
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		case <-tick.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+		case ev := <-ch:
+			if sourceID != "" && ev.SourceID != sourceID {
+				continue
+			}
+			b, _ := json.Marshal(eventOut(ev, false))
+			fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", ev.ID, "event", b)
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/verify"
+)
+
+func (s *Server) handleCreateSource(w http.ResponseWriter, r *http.Request) {
+	var in sourceInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.now().UTC()
+	src := &hookhub.Source{ID: hookhub.NewID(hookhub.PrefixSource), Key: newSourceKey(), Active: true, CreatedAt: now, UpdatedAt: now}
+	in.apply(src)
+	if err := s.checkSource(r, src); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.store.CreateSource(r.Context(), src); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.sourceOut(src))
+}
+
+func (s *Server) handleGetSource(w http.ResponseWriter, r *http.Request) {
+	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.sourceOut(src))
+}
+
+func (s *Server) handleListSources(w http.ResponseWriter, r *http.Request) {
+	page, err := pageOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, next, err := s.store.ListSources(r.Context(), page)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]sourceJSON, len(list))
+	for i, src := range list {
+		out[i] = s.sourceOut(src)
+	}
+	writeJSON(w, http.StatusOK, listJSON[sourceJSON]{Data: out, NextCursor: next})
+}
+
+func (s *Server) handleUpdateSource(w http.ResponseWriter, r *http.Request) {
+	var in sourceInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	in.apply(src)
+	src.UpdatedAt = s.now().UTC()
+	if err := s.checkSource(r, src); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.store.UpdateSource(r.Context(), src); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.sources.forget(src.Key)
+	writeJSON(w, http.StatusOK, s.sourceOut(src))
+}
+
+// rotateInput is the body of a secret rotation: the new secret; the current one
+// keeps working as the previous secret until it is cleared.
+type rotateInput struct {
+	Secret string `json:"secret"`
+}
+
+func (s *Server) handleRotateSourceSecret(w http.ResponseWriter, r *http.Request) {
+	var in rotateInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if in.Secret == "" {
+		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "secret is required"))
+		return
+	}
+	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	src.Verification.PreviousSecret, src.Verification.Secret = src.Verification.Secret, in.Secret
+	src.UpdatedAt = s.now().UTC()
+	if err := s.checkSource(r, src); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.store.UpdateSource(r.Context(), src); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.sources.forget(src.Key)
+	writeJSON(w, http.StatusOK, s.sourceOut(src))
+}
+
+func (s *Server) handleDeleteSource(w http.ResponseWriter, r *http.Request) {
+	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.store.DeleteSource(r.Context(), src.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.sources.forget(src.Key)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkSource fills defaults and validates a source, including that its
+// verification settings build a working verifier and its destinations exist.
+func (s *Server) checkSource(r *http.Request, src *hookhub.Source) error {
+	preset := verify.PresetFor(src.Type)
+	if src.Verification.Scheme == "" {
+		src.Verification.Scheme = preset.Scheme
+	}
+	if len(src.ContentTypes) == 0 {
+		src.ContentTypes = preset.ContentTypes
+	}
+	src.SetDefaults()
+	if err := src.Validate(); err != nil {
+		return err
+	}
+	if _, err := verify.New(src.Verification, s.now); err != nil {
+		return err
+	}
+	for _, id := range src.DestinationIDs {
+		if _, err := s.store.GetDestination(r.Context(), id); hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
+			return hookhub.Errorf(hookhub.EINVALID, "destination_ids: no destination %s", id)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newSourceKey returns an unguessable URL key: 144 random bits.
+func newSourceKey() string {
+	b := make([]byte, 18)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/verify"
+)
+
+// maxJSONDepth bounds nesting so hostile bodies cannot exhaust the parser.
+const maxJSONDepth = 64
+
+// handleHook receives a webhook at /hooks/{key}, /hooks/{key}/ or
+// /hooks/{type}/{key}/. It answers 2xx only after the event is committed.
+func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
+	key, typ, ok := hookPath(r.URL.Path)
+	if !ok {
+		s.writeError(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
+		return
+	}
+	cs, err := s.sources.get(r.Context(), key)
+	if err == nil && typ != "" && typ != cs.src.Type {
+		err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
+	}
+	if err != nil {
+		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
+			err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	src := cs.src
+	ev := s.newEvent(r, cs)
+	if !src.Active {
+		s.reject(w, r, ev, src.InactiveStatus, hookhub.Errorf(hookhub.EFORBIDDEN, "source is inactive"))
+		return
+	}
+	if !methodAllowed(src, r.Method) {
+		w.Header().Set("Allow", strings.Join(src.AllowedMethods, ", "))
+		s.writeError(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed; use %s", r.Method, strings.Join(src.AllowedMethods, " or ")))
+		return
+	}
+	body, err := readBody(w, r, src.MaxBodyBytes)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ev.Body = body
+	if err := s.verifyRequest(r, cs, body); err != nil {
+		ev.Verification.Result, ev.Verification.Reason = hookhub.VerifyFailed, hookhub.ErrorMessage(err)
+		if c := verify.Challenge(err); c != "" {
+			w.Header().Set("WWW-Authenticate", c)
+		}
+		s.reject(w, r, ev, 0, err)
+		return
+	}
+	if err := s.understand(r, src, ev); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.accept(w, r, src, ev)
+}
+
+// hookPath splits /hooks/{key}[/] and /hooks/{type}/{key}/.
+func hookPath(p string) (key, typ string, ok bool) {
+	rest, found := strings.CutPrefix(p, "/hooks/")
+	if !found {
+		return "", "", false
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	parts := strings.Split(rest, "/")
+	switch {
+	case len(parts) == 1 && parts[0] != "":
+		return parts[0], "", true
+	case len(parts) == 2 && parts[0] != "" && parts[1] != "":
+		return parts[1], parts[0], true
+	}
+	return "", "", false
+}
+
+func methodAllowed(src *hookhub.Source, m string) bool {
+	for _, a := range src.AllowedMethods {
+		if a == m {
+			return true
+		}
+	}
+	return false
+}
+
+// readBody reads at most limit bytes, refusing a larger declared length before
+// reading anything.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	tooLarge := hookhub.Errorf(hookhub.ETOOLARGE, "body larger than %d bytes", limit)
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, tooLarge
+	} else if err != nil {
+		return nil, hookhub.Errorf(hookhub.EINVALID, "could not read body")
+	}
+	return body, nil
+}
+
+func (s *Server) verifyRequest(r *http.Request, cs *cachedSource, body []byte) error {
+	if cs.err != nil {
+		s.logger(r).Error("source verification misconfigured", "source_id", cs.src.ID, "err", cs.err)
+		return hookhub.Errorf(hookhub.EUNAUTHORIZED, "source verification is misconfigured")
+	}
+	return cs.verifier.Verify(r, body)
+}
+
+func (s *Server) newEvent(r *http.Request, cs *cachedSource) *hookhub.Event {
+	src := cs.src
+	scheme, result := src.Verification.Scheme, hookhub.VerifyVerified
+	// Alert presets without a secret build a None verifier: nothing is
+	// checked, so nothing may be called verified.
+	if _, none := cs.verifier.(*verify.None); none || scheme == "" {
+		result = hookhub.VerifyNone
+	}
+	return &hookhub.Event{
+		ID: hookhub.NewID(hookhub.PrefixEvent), SourceID: src.ID, Status: hookhub.EventAccepted,
+		ReceivedAt: s.now().UTC(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		Headers: r.Header, ClientIP: clientIP(r),
+		Verification: hookhub.VerificationResult{Scheme: scheme, Result: result},
+	}
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// masked stands in for a secret value in API output.
+const masked = "<masked>"
+
+// destinationJSON is a destination as the API shows it. Header values and the
+// signing secret are masked; the secret is shown once, on creation or rotation.
+type destinationJSON struct {
+	ID                  string            `json:"id"`
+	Name                string            `json:"name"`
+	Description         string            `json:"description"`
+	URL                 string            `json:"url"`
+	Method              string            `json:"method"`
+	Headers             map[string]string `json:"headers"`
+	Signing             signingJSON       `json:"signing"`
+	Filter              filterJSON        `json:"filter"`
+	Retry               retryJSON         `json:"retry"`
+	TimeoutSeconds      int               `json:"timeout_seconds"`
+	Enabled             bool              `json:"enabled"`
+	DisabledReason      string            `json:"disabled_reason,omitempty"`
+	AllowManualDispatch bool              `json:"allow_manual_dispatch"`
+	MaxConcurrency      int               `json:"max_concurrency"`
+	RateLimit           float64           `json:"rate_limit"`
+	ConsecutiveFailures int               `json:"consecutive_failures"`
+	Secret              string            `json:"secret,omitempty"`
+	CreatedAt           time.Time         `json:"created_at"`
+	UpdatedAt           time.Time         `json:"updated_at"`
+}
+
+type signingJSON struct {
+	Scheme          string     `json:"scheme"`
+	Header          string     `json:"header,omitempty"`
+	TimestampHeader string     `json:"timestamp_header,omitempty"`
+	PreviousUntil   *time.Time `json:"previous_secret_until,omitempty"`
+}
+
+type filterJSON struct {
+	EventTypes []string `json:"event_types"`
+	Severities []string `json:"severities"`
+	SourceIDs  []string `json:"source_ids"`
+	Expression string   `json:"expression"`
+}
+
+type retryJSON struct {
+	MaxRetries      int   `json:"max_retries"`
+	ScheduleSeconds []int `json:"schedule_seconds,omitempty"`
+}
+
+func destinationOut(d *hookhub.Destination) destinationJSON {
+	h := make(map[string]string, len(d.Headers))
+	for k := range d.Headers {
+		h[k] = masked
+	}
+	out := destinationJSON{
+		ID: d.ID, Name: d.Name, Description: d.Description, URL: d.URL, Method: d.Method, Headers: h,
+		Signing: signingJSON{Scheme: d.Signing.Scheme, Header: d.Signing.Header, TimestampHeader: d.Signing.TimestampHeader},
+		Filter: filterJSON{EventTypes: nonNil(d.Filter.EventTypes), Severities: nonNil(d.Filter.Severities),
+			SourceIDs: nonNil(d.Filter.SourceIDs), Expression: d.Filter.Expression},
+		Retry:          retryJSON{MaxRetries: d.Retry.MaxRetries, ScheduleSeconds: d.Retry.ScheduleSeconds},
+		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason,
+		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
+		ConsecutiveFailures: d.ConsecutiveFailures, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+	}
+	if !d.Signing.PreviousUntil.IsZero() && d.Signing.PreviousSecret != "" {
+		t := d.Signing.PreviousUntil.UTC()
+		out.Signing.PreviousUntil = &t
+	}
+	return out
+}
+
+// destinationInput is the body of create and update; nil fields stay as they are.
+type destinationInput struct {
+	Name                *string            `json:"name"`
+	Description         *string            `json:"description"`
+	URL                 *string            `json:"url"`
+	Method              *string            `json:"method"`
+	Headers             *map[string]string `json:"headers"`
+	Signing             *signingJSON       `json:"signing"`
+	Filter              *filterJSON        `json:"filter"`
+	Retry               *retryJSON         `json:"retry"`
+	TimeoutSeconds      *int               `json:"timeout_seconds"`
+	Enabled             *bool              `json:"enabled"`
+	AllowManualDispatch *bool              `json:"allow_manual_dispatch"`
+	MaxConcurrency      *int               `json:"max_concurrency"`
+	RateLimit           *float64           `json:"rate_limit"`
+}
+
+// apply copies the given fields onto d. A header sent as "<masked>" keeps its
+// stored value, so a client can send back what it read.
+func (in *destinationInput) apply(d *hookhub.Destination) {
+	setIf(&d.Name, in.Name)
+	setIf(&d.Description, in.Description)
+	setIf(&d.URL, in.URL)
+	setIf(&d.Method, in.Method)
+	setIf(&d.TimeoutSec, in.TimeoutSeconds)
+	setIf(&d.Enabled, in.Enabled)
+	setIf(&d.AllowManualDispatch, in.AllowManualDispatch)
+	setIf(&d.MaxConcurrency, in.MaxConcurrency)
+	setIf(&d.RateLimit, in.RateLimit)
+	if in.Headers != nil {
+		h := make(map[string]string, len(*in.Headers))
+		for k, v := range *in.Headers {
+			if v == masked {
+				v = d.Headers[k]
+			}
+			h[k] = v
+		}
+		d.Headers = h
+	}
+	if sg := in.Signing; sg != nil {
+		d.Signing.Scheme, d.Signing.Header, d.Signing.TimestampHeader = sg.Scheme, sg.Header, sg.TimestampHeader
+	}
+	if f := in.Filter; f != nil {
+		d.Filter = hookhub.Filter{EventTypes: f.EventTypes, Severities: f.Severities, SourceIDs: f.SourceIDs, Expression: f.Expression}
+	}
+	if rt := in.Retry; rt != nil {
+		d.Retry = hookhub.RetryPolicy{MaxRetries: rt.MaxRetries, ScheduleSeconds: rt.ScheduleSeconds}
+	}
+}

@@ -1,0 +1,184 @@
+// Package server is Hookhub's HTTP face: the ingest endpoints under /hooks/, the
+// management API under /api/v1, health, metrics and the OpenAPI document. One
+// route table, the middleware chain written out, one small handler per file.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/ingest"
+)
+
+// Options are a Server's collaborators.
+type Options struct {
+	Store   hookhub.Store
+	Logger  *slog.Logger
+	Metrics *Metrics
+	BaseURL string           // public base URL, for source URLs
+	Now     func() time.Time // replaced in tests
+
+	// Committer durably stores ingested events, sharing transactions.
+	Committer *ingest.Committer
+	// Notify wakes the delivery workers after deliveries are queued.
+	Notify func()
+	// Sender sends one delivery at once ("send test alert").
+	Sender Sender
+}
+
+// Sender sends one delivery now and records the attempt.
+type Sender interface {
+	SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Attempt, error)
+}
+
+// Server answers Hookhub's HTTP requests.
+type Server struct {
+	store   hookhub.Store
+	log     *slog.Logger
+	metrics *Metrics
+	baseURL string
+	now     func() time.Time
+	keys    *keyCache
+
+	committer *ingest.Committer
+	notify    func()
+	sender    Sender
+	sources   *sourceCache
+	router    *router
+	stream    *stream
+	done      chan struct{} // closed by Shutdown: ends event streams
+	closeOnce sync.Once
+}
+
+// New returns a Server.
+func New(o Options) *Server {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Notify == nil {
+		o.Notify = func() {}
+	}
+	return &Server{
+		store:     o.Store,
+		log:       o.Logger,
+		metrics:   o.Metrics,
+		baseURL:   o.BaseURL,
+		now:       o.Now,
+		keys:      newKeyCache(),
+		committer: o.Committer,
+		notify:    o.Notify,
+		sender:    o.Sender,
+		sources:   newSourceCache(o.Store, o.Now),
+		router:    &router{store: o.Store, log: o.Logger, now: o.Now},
+		stream:    newStream(),
+		done:      make(chan struct{}),
+	}
+}
+
+// Shutdown ends long-lived responses (event streams) so a graceful HTTP
+// shutdown does not wait for them.
+func (s *Server) Shutdown() {
+	s.closeOnce.Do(func() { close(s.done) })
+}
+
+// route is one entry of the route table. The OpenAPI test walks this table.
+type route struct {
+	method  string
+	path    string
+	handler http.HandlerFunc
+	public  bool // no API key needed
+	quiet   bool // log only failures: high-volume or probe routes
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{method: "GET", path: "/healthz", handler: s.handleHealthz, public: true, quiet: true},
+		{method: "GET", path: "/readyz", handler: s.handleReadyz, public: true, quiet: true},
+		{method: "GET", path: "/metrics", handler: s.metrics.Handler().ServeHTTP, public: true, quiet: true},
+		{method: "GET", path: "/api/openapi.json", handler: s.handleOpenAPI, public: true},
+
+		{method: "GET", path: "/api/v1/sources", handler: s.handleListSources},
+		{method: "POST", path: "/api/v1/sources", handler: s.handleCreateSource},
+		{method: "GET", path: "/api/v1/sources/{id}", handler: s.handleGetSource},
+		{method: "PATCH", path: "/api/v1/sources/{id}", handler: s.handleUpdateSource},
+		{method: "DELETE", path: "/api/v1/sources/{id}", handler: s.handleDeleteSource},
+		{method: "POST", path: "/api/v1/sources/{id}/rotate-secret", handler: s.handleRotateSourceSecret},
+
+		{method: "GET", path: "/api/v1/events", handler: s.handleListEvents},
+		{method: "POST", path: "/api/v1/events", handler: s.handlePublishEvent},
+		{method: "GET", path: "/api/v1/events/stream", handler: s.handleEventStream},
+		{method: "GET", path: "/api/v1/events/{id}", handler: s.handleGetEvent},
+		{method: "POST", path: "/api/v1/events/{id}/replay", handler: s.handleReplayEvent},
+
+		{method: "GET", path: "/api/v1/destinations", handler: s.handleListDestinations},
+		{method: "POST", path: "/api/v1/destinations", handler: s.handleCreateDestination},
+		{method: "GET", path: "/api/v1/destinations/{id}", handler: s.handleGetDestination},
+		{method: "PATCH", path: "/api/v1/destinations/{id}", handler: s.handleUpdateDestination},
+		{method: "DELETE", path: "/api/v1/destinations/{id}", handler: s.handleDeleteDestination},
+		{method: "POST", path: "/api/v1/destinations/{id}/enable", handler: s.handleEnableDestination},
+		{method: "POST", path: "/api/v1/destinations/{id}/test", handler: s.handleTestDestination},
+		{method: "POST", path: "/api/v1/destinations/{id}/rotate-secret", handler: s.handleRotateDestinationSecret},
+		{method: "POST", path: "/api/v1/destinations/{id}/resend-failed", handler: s.handleResendFailed},
+
+		{method: "GET", path: "/api/v1/deliveries", handler: s.handleListDeliveries},
+		{method: "GET", path: "/api/v1/deliveries/{id}", handler: s.handleGetDelivery},
+		{method: "POST", path: "/api/v1/deliveries/{id}/resend", handler: s.handleResendDelivery},
+	}
+}
+
+// Handler returns the whole HTTP handler: request ID → recovery → mux, with
+// each route instrumented and, under /api/v1, authenticated.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		var h http.Handler = rt.handler
+		if !rt.public {
+			h = s.requireAPIKey(h)
+		}
+		pattern := rt.method + " " + rt.path
+		mux.Handle(pattern, s.instrument(pattern, rt.quiet, h))
+	}
+	// Ingest takes every method: which are allowed is each source's setting.
+	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
+	return withRequestID(s.withRecovery(s.jsonNoMatch(mux)))
+}
+
+// jsonNoMatch answers requests no route matches with the JSON error shape (404,
+// or 405 with the mux's Allow header) instead of the mux's plain text.
+func (s *Server) jsonNoMatch(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &headerRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			s.writeError(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed", r.Method))
+			return
+		}
+		s.writeError(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such endpoint"))
+	})
+}
+
+// headerRecorder captures what the mux's fallback handler would answer.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(code int)        { h.status = code }

@@ -1,0 +1,48 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/hookhub/hookhub"
+)
+
+const attemptCols = `id, delivery_id, number, trigger_kind, url, request_headers, status_code,
+	response_headers, response_body, duration_ms, error, started_at`
+
+func (s *Store) attemptDefaults(a *hookhub.Attempt) {
+	if a.ID == "" {
+		a.ID = hookhub.NewID(hookhub.PrefixAttempt)
+	}
+	a.StartedAt = s.stamp(a.StartedAt)
+}
+
+func (s *Store) attemptArgs(a *hookhub.Attempt) []any {
+	// Header maps always encode; a failure here would be a bug in encoding/json.
+	req, _ := jsonText(a.RequestHeaders)
+	resp, _ := jsonText(a.ResponseHeaders)
+	// The response body is whatever the receiver sent, so it is kept as bytes.
+	return []any{a.ID, a.DeliveryID, a.Number, a.Trigger, a.URL, req, a.StatusCode, resp,
+		bytesOrEmpty([]byte(a.ResponseBody)), a.DurationMS, cleanText(a.Error), s.d.t(a.StartedAt)}
+}
+
+func scanAttempt(row scanner) (*hookhub.Attempt, error) {
+	var a hookhub.Attempt
+	var body []byte
+	err := row.Scan(&a.ID, &a.DeliveryID, &a.Number, &a.Trigger, &a.URL, js(&a.RequestHeaders), &a.StatusCode,
+		js(&a.ResponseHeaders), &body, &a.DurationMS, &a.Error, tm(&a.StartedAt))
+	if err != nil {
+		return nil, err
+	}
+	a.ResponseBody = string(body)
+	return &a, nil
+}
+
+// ListAttempts returns a delivery's attempts, newest first.
+func (s *Store) ListAttempts(ctx context.Context, deliveryID string) ([]*hookhub.Attempt, error) {
+	list, err := queryAll(ctx, s, `SELECT `+attemptCols+` FROM attempts WHERE delivery_id = ? ORDER BY number DESC, id DESC`,
+		[]any{deliveryID}, scanAttempt)
+	if err != nil {
+		return nil, s.check(err, "list attempts")
+	}
+	return list, nil
+}

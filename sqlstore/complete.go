@@ -1,0 +1,189 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// CompleteAttempts records a batch of attempts and moves their deliveries on,
+// releasing the leases, in one transaction: one UPDATE per distinct next
+// state (all successes share one), one multi-row INSERT of the attempts, one
+// UPDATE per destination. A result for a delivery that no longer exists
+// (pruned or deleted meanwhile) is skipped. Attempts numbered 0 are numbered
+// by the store. Each destination's count of consecutive failed deliveries is
+// updated once, in ID order, so that concurrent batches cannot deadlock on
+// destination rows.
+func (s *Store) CompleteAttempts(ctx context.Context, results []*hookhub.AttemptResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	for _, r := range results {
+		switch r.Status {
+		case hookhub.DeliveryPending, hookhub.DeliverySucceeded, hookhub.DeliveryFailed:
+		default:
+			return hookhub.Errorf(hookhub.EINVALID, "attempt result for delivery %s: status %q is not pending, succeeded or failed",
+				r.Attempt.DeliveryID, r.Status)
+		}
+	}
+	for _, r := range results {
+		s.attemptDefaults(&r.Attempt)
+	}
+	var updated map[string]updatedDelivery
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if updated, err = s.moveDeliveries(ctx, tx, results); err != nil {
+			return err
+		}
+		if err := s.insertAttempts(ctx, tx, results, updated); err != nil {
+			return err
+		}
+		return s.countFailures(ctx, tx, failureCounts(results, updated))
+	})
+	if err != nil {
+		return s.check(err, "complete attempts")
+	}
+	for _, r := range results {
+		if u, ok := updated[r.Attempt.DeliveryID]; ok && r.Attempt.Number == 0 {
+			r.Attempt.Number = u.attemptCount
+		}
+	}
+	return nil
+}
+
+// updatedDelivery is what moving a delivery on returned.
+type updatedDelivery struct {
+	destinationID string
+	attemptCount  int
+}
+
+// nextState is a delivery's state after an attempt; deliveries going to the
+// same state are moved by one statement.
+type nextState struct {
+	status    string
+	nextAt    time.Time
+	lastError string
+}
+
+func (s *Store) moveDeliveries(ctx context.Context, tx *sql.Tx, results []*hookhub.AttemptResult) (map[string]updatedDelivery, error) {
+	groups := map[nextState][]string{}
+	var states []nextState
+	for _, r := range results {
+		st := nextState{r.Status, r.NextAttemptAt, cleanText(r.LastError)}
+		if _, ok := groups[st]; !ok {
+			states = append(states, st)
+		}
+		groups[st] = append(groups[st], r.Attempt.DeliveryID)
+	}
+	now := s.d.t(s.stamp(time.Time{}))
+	updated := map[string]updatedDelivery{}
+	for _, st := range states {
+		// Only a pending delivery has a next attempt, which is a retry.
+		var trigger any
+		if st.status == hookhub.DeliveryPending {
+			trigger = hookhub.TriggerRetry
+		}
+		for _, ids := range chunks(groups[st], maxParams-5) {
+			sort.Strings(ids)
+			query := `UPDATE deliveries SET status = ?, next_trigger = COALESCE(?, next_trigger),
+				attempt_count = attempt_count + 1, next_attempt_at = COALESCE(?, next_attempt_at),
+				last_error = ?, lease_until = NULL, updated_at = ?
+				WHERE id IN (` + placeholders(len(ids)) + `) RETURNING id, destination_id, attempt_count`
+			args := append([]any{st.status, trigger, s.d.t(st.nextAt), st.lastError, now}, anys(ids)...)
+			if err := s.scanUpdated(ctx, tx, query, args, updated); err != nil {
+				return nil, fmt.Errorf("move deliveries on: %w", err)
+			}
+		}
+	}
+	return updated, nil
+}
+
+func (s *Store) scanUpdated(ctx context.Context, tx *sql.Tx, query string, args []any, into map[string]updatedDelivery) error {
+	rows, err := tx.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var u updatedDelivery
+		if err := rows.Scan(&id, &u.destinationID, &u.attemptCount); err != nil {
+			return err
+		}
+		into[id] = u
+	}
+	return rows.Err()
+}
+
+func (s *Store) insertAttempts(ctx context.Context, tx *sql.Tx, results []*hookhub.AttemptResult, updated map[string]updatedDelivery) error {
+	var rows [][]any
+	for _, r := range results {
+		u, ok := updated[r.Attempt.DeliveryID]
+		if !ok {
+			continue
+		}
+		a := r.Attempt // a copy: the caller's is numbered only once this commits
+		if a.Number == 0 {
+			a.Number = u.attemptCount
+		}
+		rows = append(rows, s.attemptArgs(&a))
+	}
+	if err := s.insertRows(ctx, tx, `INSERT INTO attempts (`+attemptCols+`)`, rows); err != nil {
+		return fmt.Errorf("insert attempts: %w", err)
+	}
+	return nil
+}
+
+// failureCount is the change to one destination's consecutive failures: reset
+// to add when a success came in the batch, else increased by add.
+type failureCount struct {
+	reset bool
+	add   int
+}
+
+// failureCounts folds a batch's results, in order, into one change per
+// destination: a success resets the count, a final failure adds one, and a
+// retry still pending leaves it alone.
+func failureCounts(results []*hookhub.AttemptResult, updated map[string]updatedDelivery) map[string]failureCount {
+	counts := map[string]failureCount{}
+	for _, r := range results {
+		u, ok := updated[r.Attempt.DeliveryID]
+		if !ok {
+			continue
+		}
+		c := counts[u.destinationID]
+		switch r.Status {
+		case hookhub.DeliverySucceeded:
+			c = failureCount{reset: true}
+		case hookhub.DeliveryFailed:
+			c.add++
+		}
+		counts[u.destinationID] = c
+	}
+	return counts
+}
+
+func (s *Store) countFailures(ctx context.Context, tx *sql.Tx, counts map[string]failureCount) error {
+	ids := make([]string, 0, len(counts))
+	for id, c := range counts {
+		if c.reset || c.add > 0 {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		c := counts[id]
+		query := `UPDATE destinations SET consecutive_failures = consecutive_failures + ? WHERE id = ?`
+		if c.reset {
+			query = `UPDATE destinations SET consecutive_failures = ? WHERE id = ?`
+		}
+		if _, err := tx.ExecContext(ctx, s.q(query), c.add, id); err != nil {
+			return fmt.Errorf("count failures of destination %s: %w", id, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package sqlstore
+
+import (
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// destinationConfig is the stored JSON of a destination's non-secret settings;
+// header values and signing secrets go to destinationSecrets, which is sealed.
+type destinationConfig struct {
+	Description         string        `json:"description,omitempty"`
+	Method              string        `json:"method,omitempty"`
+	Signing             signingConfig `json:"signing"`
+	Filter              filterConfig  `json:"filter"`
+	Retry               retryConfig   `json:"retry"`
+	TimeoutSec          int           `json:"timeout_sec,omitempty"`
+	AllowManualDispatch bool          `json:"allow_manual_dispatch,omitempty"`
+	MaxConcurrency      int           `json:"max_concurrency,omitempty"`
+	RateLimit           float64       `json:"rate_limit,omitempty"`
+}
+
+type signingConfig struct {
+	Scheme          string     `json:"scheme,omitempty"`
+	Header          string     `json:"header,omitempty"`
+	TimestampHeader string     `json:"timestamp_header,omitempty"`
+	PreviousUntil   *time.Time `json:"previous_until,omitempty"`
+}
+
+type filterConfig struct {
+	EventTypes []string `json:"event_types,omitempty"`
+	Severities []string `json:"severities,omitempty"`
+	SourceIDs  []string `json:"source_ids,omitempty"`
+	Expression string   `json:"expression,omitempty"`
+}
+
+type retryConfig struct {
+	MaxRetries      int   `json:"max_retries"`
+	ScheduleSeconds []int `json:"schedule_seconds"` // null (default schedule) differs from []
+}
+
+type destinationSecrets struct {
+	Headers               map[string]string `json:"headers,omitempty"`
+	SigningSecret         string            `json:"signing_secret,omitempty"`
+	SigningPreviousSecret string            `json:"signing_previous_secret,omitempty"`
+}
+
+func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destinationSecrets) {
+	sg := d.Signing
+	c := destinationConfig{
+		Description:         d.Description,
+		Method:              d.Method,
+		Signing:             signingConfig{Scheme: sg.Scheme, Header: sg.Header, TimestampHeader: sg.TimestampHeader},
+		Filter:              filterConfig(d.Filter),
+		Retry:               retryConfig(d.Retry),
+		TimeoutSec:          d.TimeoutSec,
+		AllowManualDispatch: d.AllowManualDispatch,
+		MaxConcurrency:      d.MaxConcurrency,
+		RateLimit:           d.RateLimit,
+	}
+	if !sg.PreviousUntil.IsZero() {
+		t := sg.PreviousUntil.UTC()
+		c.Signing.PreviousUntil = &t
+	}
+	return c, destinationSecrets{Headers: d.Headers, SigningSecret: sg.Secret, SigningPreviousSecret: sg.PreviousSecret}
+}
+
+func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecrets) {
+	d.Description = c.Description
+	d.Method = c.Method
+	d.Headers = sec.Headers
+	d.Signing = hookhub.SigningConfig{
+		Scheme: c.Signing.Scheme, Header: c.Signing.Header, TimestampHeader: c.Signing.TimestampHeader,
+		Secret: sec.SigningSecret, PreviousSecret: sec.SigningPreviousSecret,
+	}
+	if c.Signing.PreviousUntil != nil {
+		d.Signing.PreviousUntil = c.Signing.PreviousUntil.UTC()
+	}
+	d.Filter = hookhub.Filter(c.Filter)
+	d.Retry = hookhub.RetryPolicy(c.Retry)
+	d.TimeoutSec = c.TimeoutSec
+	d.AllowManualDispatch = c.AllowManualDispatch
+	d.MaxConcurrency = c.MaxConcurrency
+	d.RateLimit = c.RateLimit
+}

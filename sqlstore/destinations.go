@@ -1,0 +1,92 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/hookhub/hookhub"
+)
+
+const destinationCols = `id, name, url, enabled, disabled_reason, consecutive_failures, config, secrets, created_at, updated_at`
+
+// CreateDestination stores a new destination, giving it an ID and timestamps if unset.
+func (s *Store) CreateDestination(ctx context.Context, d *hookhub.Destination) error {
+	if d.ID == "" {
+		d.ID = hookhub.NewID(hookhub.PrefixDestination)
+	}
+	d.CreatedAt = s.stamp(d.CreatedAt)
+	if d.UpdatedAt.IsZero() {
+		d.UpdatedAt = d.CreatedAt
+	}
+	d.UpdatedAt = s.stamp(d.UpdatedAt)
+	config, secrets, err := s.destinationColumns(d)
+	if err != nil {
+		return err
+	}
+	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO destinations (`+destinationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		d.ID, d.Name, d.URL, d.Enabled, d.DisabledReason, d.ConsecutiveFailures, config, secrets,
+		s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt))
+	return s.check(err, "create destination")
+}
+
+// GetDestination returns the destination with the given ID.
+func (s *Store) GetDestination(ctx context.Context, id string) (*hookhub.Destination, error) {
+	row := s.read.QueryRowContext(ctx, s.q(`SELECT `+destinationCols+` FROM destinations WHERE id = ?`), id)
+	d, err := s.scanDestination(row)
+	return d, s.found(err, "destination", id)
+}
+
+// ListDestinations returns destinations newest first.
+func (s *Store) ListDestinations(ctx context.Context, p hookhub.Page) ([]*hookhub.Destination, string, error) {
+	query, args := pageQuery(`SELECT `+destinationCols+` FROM destinations`, &where{}, p)
+	list, next, err := listPage(ctx, s, query, args, p, s.scanDestination, func(x *hookhub.Destination) string { return x.ID })
+	if err != nil {
+		return nil, "", s.check(err, "list destinations")
+	}
+	return list, next, nil
+}
+
+// UpdateDestination saves every setting of an existing destination but its
+// creation time, including ConsecutiveFailures (so that re-enabling can reset it).
+func (s *Store) UpdateDestination(ctx context.Context, d *hookhub.Destination) error {
+	d.UpdatedAt = s.stamp(d.UpdatedAt)
+	config, secrets, err := s.destinationColumns(d)
+	if err != nil {
+		return err
+	}
+	res, err := s.write.ExecContext(ctx, s.q(`UPDATE destinations SET name = ?, url = ?, enabled = ?,
+		disabled_reason = ?, consecutive_failures = ?, config = ?, secrets = ?, updated_at = ? WHERE id = ?`),
+		d.Name, d.URL, d.Enabled, d.DisabledReason, d.ConsecutiveFailures, config, secrets, s.d.t(d.UpdatedAt), d.ID)
+	return s.affected(res, err, "update destination", "destination", d.ID)
+}
+
+// DeleteDestination deletes a destination with its deliveries and attempts.
+func (s *Store) DeleteDestination(ctx context.Context, id string) error {
+	res, err := s.write.ExecContext(ctx, s.q(`DELETE FROM destinations WHERE id = ?`), id)
+	return s.affected(res, err, "delete destination", "destination", id)
+}
+
+func (s *Store) destinationColumns(d *hookhub.Destination) (config string, secrets []byte, err error) {
+	c, sec := destinationConfigOf(d)
+	if config, err = jsonText(c); err != nil {
+		return "", nil, err
+	}
+	secrets, err = s.seal(sec)
+	return config, secrets, err
+}
+
+func (s *Store) scanDestination(row scanner) (*hookhub.Destination, error) {
+	var d hookhub.Destination
+	var c destinationConfig
+	var sealed []byte
+	err := row.Scan(&d.ID, &d.Name, &d.URL, &d.Enabled, &d.DisabledReason, &d.ConsecutiveFailures,
+		js(&c), &sealed, tm(&d.CreatedAt), tm(&d.UpdatedAt))
+	if err != nil {
+		return nil, err
+	}
+	var sec destinationSecrets
+	if err := s.unseal(sealed, &sec); err != nil {
+		return nil, err
+	}
+	c.applyTo(&d, sec)
+	return &d, nil
+}

@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/hookhub/hookhub"
+)
+
+// SaveEvents stores a batch of events with their deliveries in one
+// transaction, in a few multi-row statements whatever the batch size.
+// Duplicates (a DedupKey already held in its scope within the window) are
+// stored with Status EventDuplicate and DuplicateOf set, and their deliveries
+// dropped. Two races resolve as if the deletion came a moment later: an event
+// of a source deleted since it was received is not stored (the deletion would
+// have removed it), and a delivery to a deleted destination is dropped. The
+// batch's events are updated only once it commits.
+func (s *Store) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	for _, ne := range batch {
+		s.eventDefaults(ne)
+	}
+	var outcomes []eventOutcome
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		outcomes, err = s.saveEvents(ctx, tx, batch)
+		return err
+	})
+	if err != nil {
+		return s.check(err, "save events")
+	}
+	for i, ne := range batch {
+		outcomes[i].applyTo(ne)
+	}
+	return nil
+}
+
+// eventOutcome is what saving one event decided, applied to the caller's
+// values after commit so that a failed batch can be retried unchanged.
+type eventOutcome struct {
+	duplicateOf string
+	kept        []*hookhub.Delivery
+}
+
+func (o eventOutcome) applyTo(ne *hookhub.NewEvent) {
+	if o.duplicateOf != "" {
+		ne.Event.Status = hookhub.EventDuplicate
+		ne.Event.DuplicateOf = o.duplicateOf
+	}
+	ne.Deliveries = o.kept
+}
+
+func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent) ([]eventOutcome, error) {
+	stored, err := s.liveSources(ctx, tx, batch)
+	if err != nil {
+		return nil, err
+	}
+	dups, err := s.dedup(ctx, tx, batch, stored)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]eventOutcome, len(batch))
+	var rows [][]any
+	for i, ne := range batch {
+		if !stored[i] {
+			continue
+		}
+		out[i].duplicateOf = dups[i]
+		row, err := s.eventRow(ne.Event, dups[i])
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	if err := s.insertRows(ctx, tx, `INSERT INTO events (`+eventCols+`)`, rows); err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
+	}
+	return out, s.insertDeliveries(ctx, tx, batch, stored, out)
+}
+
+// liveSources reports, by batch index, whether an event is to be stored: it
+// has no source (published through the API) or its source exists.
+func (s *Store) liveSources(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent) ([]bool, error) {
+	ids := make([]string, len(batch))
+	for i, ne := range batch {
+		ids[i] = ne.Event.SourceID
+	}
+	found, err := s.existing(ctx, tx, "sources", distinct(ids))
+	if err != nil {
+		return nil, err
+	}
+	stored := make([]bool, len(batch))
+	for i, id := range ids {
+		stored[i] = id == "" || found[id]
+	}
+	return stored, nil
+}
+
+// insertDeliveries stores the deliveries of the stored events that are not
+// duplicates, dropping those to destinations that no longer exist, and
+// records in out which were kept.
+func (s *Store) insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, stored []bool, out []eventOutcome) error {
+	var dests []string
+	for i, ne := range batch {
+		if stored[i] && out[i].duplicateOf == "" {
+			for _, d := range ne.Deliveries {
+				dests = append(dests, d.DestinationID)
+			}
+		}
+	}
+	found, err := s.existing(ctx, tx, "destinations", distinct(dests))
+	if err != nil {
+		return err
+	}
+	var rows [][]any
+	for i, ne := range batch {
+		if !stored[i] || out[i].duplicateOf != "" {
+			continue
+		}
+		for _, d := range ne.Deliveries {
+			if found[d.DestinationID] {
+				out[i].kept = append(out[i].kept, d)
+				rows = append(rows, s.deliveryArgs(d))
+			}
+		}
+	}
+	if err := s.insertRows(ctx, tx, `INSERT INTO deliveries (`+deliveryCols+`)`, rows); err != nil {
+		return fmt.Errorf("insert deliveries: %w", err)
+	}
+	return nil
+}
+
+// eventRow returns the column values of ev; duplicateOf, when set, makes it a
+// duplicate of that event.
+func (s *Store) eventRow(ev *hookhub.Event, duplicateOf string) ([]any, error) {
+	status := ev.Status
+	if duplicateOf != "" {
+		status = hookhub.EventDuplicate
+	} else {
+		duplicateOf = ev.DuplicateOf
+	}
+	headers, err := jsonText(ev.Headers)
+	if err != nil {
+		return nil, fmt.Errorf("event %s headers: %w", ev.ID, err)
+	}
+	vars, err := jsonText(ev.Variables)
+	if err != nil {
+		return nil, fmt.Errorf("event %s variables: %w", ev.ID, err)
+	}
+	v := ev.Verification
+	return []any{ev.ID, nullStr(ev.SourceID), ev.Type, status, s.d.t(ev.ReceivedAt), ev.Method, ev.Path,
+		ev.RawQuery, headers, bytesOrEmpty(ev.Body), ev.ClientIP, v.Scheme, v.Result, v.Reason,
+		ev.DedupKey, duplicateOf, vars}, nil
+}
+
+// eventDefaults fills what the caller left unset and makes request text storable.
+func (s *Store) eventDefaults(ne *hookhub.NewEvent) {
+	ev := ne.Event
+	if ev.ID == "" {
+		ev.ID = hookhub.NewID(hookhub.PrefixEvent)
+	}
+	if ev.Status == "" {
+		ev.Status = hookhub.EventAccepted
+	}
+	ev.ReceivedAt = s.stamp(ev.ReceivedAt)
+	for _, p := range []*string{&ev.Type, &ev.Method, &ev.Path, &ev.RawQuery, &ev.ClientIP, &ev.DedupKey,
+		&ev.Verification.Scheme, &ev.Verification.Result, &ev.Verification.Reason} {
+		*p = cleanText(*p)
+	}
+	if ne.DedupScope == "" {
+		ne.DedupScope = ev.SourceID
+		if ne.DedupScope == "" {
+			ne.DedupScope = "api"
+		}
+	}
+	for _, d := range ne.Deliveries {
+		s.deliveryDefaults(d, ev)
+	}
+}
+
+func (s *Store) deliveryDefaults(d *hookhub.Delivery, ev *hookhub.Event) {
+	if d.ID == "" {
+		d.ID = hookhub.NewID(hookhub.PrefixDelivery)
+	}
+	d.EventID = ev.ID
+	if d.Status == "" {
+		d.Status = hookhub.DeliveryPending
+	}
+	if d.Trigger == "" {
+		d.Trigger = hookhub.TriggerInitial
+	}
+	if d.NextAttemptAt.IsZero() {
+		d.NextAttemptAt = ev.ReceivedAt
+	}
+	d.NextAttemptAt = s.stamp(d.NextAttemptAt)
+	d.CreatedAt = s.stamp(d.CreatedAt)
+	if d.UpdatedAt.IsZero() {
+		d.UpdatedAt = d.CreatedAt
+	}
+	d.UpdatedAt = s.stamp(d.UpdatedAt)
+}

@@ -1,0 +1,42 @@
+package sqlstore
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// ClaimDeliveries leases up to limit pending deliveries that are due at now
+// and not leased, earliest due first, in one statement. On PostgreSQL the
+// subquery skips rows another claimer has locked, so concurrent claimers get
+// disjoint sets without waiting; SQLite runs one writer at a time.
+func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*hookhub.Delivery, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	now = s.stamp(now)
+	query := `UPDATE deliveries SET lease_until = ?
+		WHERE id IN (SELECT id FROM deliveries
+			WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+			ORDER BY next_attempt_at LIMIT ? ` + s.d.claimLock + `)
+		RETURNING ` + deliverySelectCols
+	rows, err := s.write.QueryContext(ctx, s.q(query), s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), limit)
+	if err != nil {
+		return nil, s.check(err, "claim deliveries")
+	}
+	defer rows.Close()
+	list, err := scanAll(rows, scanDelivery)
+	if err != nil {
+		return nil, s.check(err, "claim deliveries")
+	}
+	// RETURNING has no order of its own.
+	sort.Slice(list, func(i, j int) bool {
+		if !list[i].NextAttemptAt.Equal(list[j].NextAttemptAt) {
+			return list[i].NextAttemptAt.Before(list[j].NextAttemptAt)
+		}
+		return list[i].ID < list[j].ID
+	})
+	return list, nil
+}

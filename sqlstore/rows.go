@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// maxParams bounds the parameters of one statement, below SQLite's (32766)
+// and PostgreSQL's (65535) limits, so batches are written in few round trips.
+const maxParams = 8000
+
+// placeholders returns n comma-separated ? placeholders.
+func placeholders(n int) string {
+	return "?" + strings.Repeat(", ?", n-1)
+}
+
+// insertRows inserts rows of equal width with multi-row VALUES statements:
+// one round trip per few hundred rows rather than one per row.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	tuple := "(" + placeholders(width) + ")"
+	per := max(1, maxParams/width)
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), per)]
+		rows = rows[len(chunk):]
+		args := make([]any, 0, len(chunk)*width)
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		query := head + " VALUES " + tuple + strings.Repeat(", "+tuple, len(chunk)-1)
+		if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// existing returns which of ids are in table (a constant of ours, never
+// input), locking the rows against deletion until the transaction ends on
+// databases with row locks.
+func (s *Store) existing(ctx context.Context, tx *sql.Tx, table string, ids []string) (map[string]bool, error) {
+	found := make(map[string]bool, len(ids))
+	for _, chunk := range chunks(ids, maxParams) {
+		query := `SELECT id FROM ` + table + ` WHERE id IN (` + placeholders(len(chunk)) + `) ORDER BY id ` + s.d.shareRows
+		rows, err := tx.QueryContext(ctx, s.q(query), anys(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("look up %s: %w", table, err)
+		}
+		ids, err := scanAll(rows, scanString)
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("look up %s: %w", table, err)
+		}
+		for _, id := range ids {
+			found[id] = true
+		}
+	}
+	return found, nil
+}
+
+func scanString(row scanner) (string, error) {
+	var v string
+	err := row.Scan(&v)
+	return v, err
+}
+
+// chunks splits ids into slices of at most n.
+func chunks(ids []string, n int) [][]string {
+	var out [][]string
+	for len(ids) > 0 {
+		c := ids[:min(len(ids), n)]
+		out = append(out, c)
+		ids = ids[len(c):]
+	}
+	return out
+}
+
+// anys converts strings to query arguments.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// distinct returns the distinct non-empty values, in first-seen order.
+func distinct(vals []string) []string {
+	seen := make(map[string]bool, len(vals))
+	var out []string
+	for _, v := range vals {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}

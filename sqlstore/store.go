@@ -1,0 +1,111 @@
+// Package sqlstore implements hookhub.Store once, over database/sql, for both
+// SQLite and PostgreSQL. The sqlite and postgres packages open the connections
+// and pick the Dialect; everything else — queries, the queue, dedup, secrets
+// at rest — lives here so that both databases behave the same.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/secret"
+)
+
+var _ hookhub.Store = (*Store)(nil)
+
+// Store is a hookhub.Store on a SQL database.
+type Store struct {
+	// read serves queries and write serves changes. They are one pool on
+	// PostgreSQL; on SQLite, write has a single connection (SQLite has one
+	// writer) so writers queue in Go instead of failing with SQLITE_BUSY.
+	read, write *sql.DB
+	d           Dialect
+	box         *secret.Box
+	now         func() time.Time
+}
+
+// New returns a Store over the given pools, which may be the same *sql.DB.
+// It does not migrate; call Migrate.
+func New(d Dialect, read, write *sql.DB, box *secret.Box) *Store {
+	return &Store{read: read, write: write, d: d, box: box, now: time.Now}
+}
+
+// Close closes the connection pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// q rebinds a query for the dialect.
+func (s *Store) q(query string) string { return s.d.rebind(query) }
+
+// check turns a driver error into a domain error where one applies (unique
+// and foreign key violations) and adds context to any other.
+func (s *Store) check(err error, op string) error {
+	if err == nil {
+		return nil
+	}
+	switch s.d.code(err) {
+	case hookhub.ECONFLICT:
+		return hookhub.Errorf(hookhub.ECONFLICT, "%s: already exists", op)
+	case hookhub.EINVALID:
+		return hookhub.Errorf(hookhub.EINVALID, "%s: refers to something that does not exist", op)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// found turns sql.ErrNoRows into ENOTFOUND for the named kind of object.
+func (s *Store) found(err error, kind, id string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return hookhub.Errorf(hookhub.ENOTFOUND, "%s %q not found", kind, id)
+	}
+	return s.check(err, "get "+kind)
+}
+
+// inTx runs fn in a write transaction, committing if it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// stamp returns t, or the current time when t is zero, in UTC to the microsecond
+// (the precision both databases keep).
+func (s *Store) stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		t = s.now()
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// affected checks the result of a change to one object: ENOTFOUND when no row
+// matched id.
+func (s *Store) affected(res sql.Result, err error, op, kind, id string) error {
+	if err != nil {
+		return s.check(err, op)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if n == 0 {
+		return hookhub.Errorf(hookhub.ENOTFOUND, "%s %q not found", kind, id)
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package hookhub
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything Hookhub keeps. The sqlite and postgres packages implement it
+// and the storetest package holds the one conformance suite both must pass.
+//
+// Conventions: Get* returns an *Error with ENOTFOUND when nothing matches (never
+// nil, nil); List* returns newest first with the next page's cursor ("" at the
+// end); secret fields are encrypted before they reach the database.
+type Store interface {
+	// Ready reports whether the database answers and every migration is applied.
+	Ready(ctx context.Context) error
+	Close() error
+
+	CreateSource(ctx context.Context, s *Source) error
+	GetSource(ctx context.Context, id string) (*Source, error)
+	GetSourceByKey(ctx context.Context, key string) (*Source, error)
+	ListSources(ctx context.Context, p Page) ([]*Source, string, error)
+	UpdateSource(ctx context.Context, s *Source) error
+	DeleteSource(ctx context.Context, id string) error
+
+	// SaveEvents stores a batch of events, each with its deliveries, in one
+	// transaction: either all are durable or none is. An event whose DedupKey was
+	// already taken in its scope within its window is stored with Status
+	// EventDuplicate and DuplicateOf set, and its deliveries are dropped.
+	SaveEvents(ctx context.Context, batch []*NewEvent) error
+	GetEvent(ctx context.Context, id string) (*Event, error)
+	// GetEvents returns the events with the given IDs that exist, in any order.
+	GetEvents(ctx context.Context, ids []string) ([]*Event, error)
+	ListEvents(ctx context.Context, f EventFilter) ([]*Event, string, error)
+	// PruneEvents deletes up to limit events of a source that are older than
+	// before or beyond the newest keep (keep 0 = no count limit), with their
+	// deliveries and attempts, and returns how many it deleted.
+	PruneEvents(ctx context.Context, sourceID string, before time.Time, keep, limit int) (int, error)
+
+	CreateDestination(ctx context.Context, d *Destination) error
+	GetDestination(ctx context.Context, id string) (*Destination, error)
+	ListDestinations(ctx context.Context, p Page) ([]*Destination, string, error)
+	UpdateDestination(ctx context.Context, d *Destination) error
+	DeleteDestination(ctx context.Context, id string) error
+
+	// AddDeliveries queues new deliveries of events already stored (replays).
+	AddDeliveries(ctx context.Context, ds []*Delivery) error
+	// ClaimDeliveries leases up to limit pending deliveries due at or before now
+	// whose lease has expired, so no two workers hold one at once.
+	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Delivery, error)
+	// CompleteAttempts records attempts and moves their deliveries on, releasing
+	// the leases, in one transaction. It also keeps each destination's count of
+	// consecutive failed deliveries (reset by a success).
+	CompleteAttempts(ctx context.Context, results []*AttemptResult) error
+	GetDelivery(ctx context.Context, id string) (*Delivery, error)
+	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, string, error)
+	ListAttempts(ctx context.Context, deliveryID string) ([]*Attempt, error)
+	// RequeueDelivery makes a delivery pending again, due at now, with the trigger.
+	RequeueDelivery(ctx context.Context, id, trigger string, now time.Time) (*Delivery, error)
+	// RequeueFailed requeues every failed delivery of a destination created in
+	// [since, until) and returns how many.
+	RequeueFailed(ctx context.Context, destinationID string, since, until, now time.Time) (int, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	GetUserByUsername(ctx context.Context, username string) (*User, error)
+	CountUsers(ctx context.Context) (int, error)
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
+}
+
+// NewEvent is an event to store together with the deliveries it starts.
+type NewEvent struct {
+	Event      *Event
+	Deliveries []*Delivery
+	// DedupScope and DedupWindow qualify Event.DedupKey: keys are unique per
+	// scope (a source ID, or "api" for published events) for the window
+	// (0 = forever).
+	DedupScope  string
+	DedupWindow time.Duration
+}

@@ -1,0 +1,87 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+var destinationTests = []test{
+	{"DestinationRoundTrip", testDestinationRoundTrip},
+	{"DestinationUpdate", testDestinationUpdate},
+	{"DestinationNotFound", testDestinationNotFound},
+	{"DestinationDeleteCascades", testDestinationDeleteCascades},
+	{"DestinationList", testDestinationList},
+}
+
+func testDestinationRoundTrip(t *testing.T, s hookhub.Store) {
+	want := fullDestination()
+	allSet(t, want)
+	must(t, s.CreateDestination(ctx(t), want))
+	got, err := s.GetDestination(ctx(t), want.ID)
+	must(t, err)
+	equal(t, "GetDestination", got, want)
+
+	dup := fullDestination()
+	dup.ID = want.ID
+	wantCode(t, s.CreateDestination(ctx(t), dup), hookhub.ECONFLICT)
+}
+
+func testDestinationUpdate(t *testing.T, s hookhub.Store) {
+	d := fullDestination()
+	must(t, s.CreateDestination(ctx(t), d))
+	// An empty retry schedule is not the default schedule (nil); both must survive.
+	upd := &hookhub.Destination{ID: d.ID, Name: "renamed", URL: "https://new.example.com/", Method: "POST",
+		Retry: hookhub.RetryPolicy{MaxRetries: 0, ScheduleSeconds: []int{}}, TimeoutSec: 1,
+		Enabled: false, DisabledReason: "10 deliveries in a row failed", ConsecutiveFailures: 0,
+		CreatedAt: t0.Add(time.Hour), UpdatedAt: t0.Add(2 * time.Hour)}
+	must(t, s.UpdateDestination(ctx(t), upd))
+	got, err := s.GetDestination(ctx(t), d.ID)
+	must(t, err)
+	upd.CreatedAt = d.CreatedAt
+	equal(t, "after update", got, upd)
+
+	upd.Retry.ScheduleSeconds = nil
+	must(t, s.UpdateDestination(ctx(t), upd))
+	got, err = s.GetDestination(ctx(t), d.ID)
+	must(t, err)
+	if got.Retry.ScheduleSeconds != nil {
+		t.Fatalf("nil schedule came back as %#v", got.Retry.ScheduleSeconds)
+	}
+}
+
+func testDestinationNotFound(t *testing.T, s hookhub.Store) {
+	_, err := s.GetDestination(ctx(t), "dst_missing")
+	wantCode(t, err, hookhub.ENOTFOUND)
+	wantCode(t, s.UpdateDestination(ctx(t), fullDestination()), hookhub.ENOTFOUND)
+	wantCode(t, s.DeleteDestination(ctx(t), "dst_missing"), hookhub.ENOTFOUND)
+}
+
+func testDestinationDeleteCascades(t *testing.T, s hookhub.Store) {
+	src, gone, kept := newSource(t, s), newDestination(t, s), newDestination(t, s)
+	ev, ds := saveWithDeliveries(t, s, src.ID, t0, gone.ID, kept.ID)
+	must(t, s.DeleteDestination(ctx(t), gone.ID))
+	_, err := s.GetDelivery(ctx(t), ds[0].ID)
+	wantCode(t, err, hookhub.ENOTFOUND)
+	_, err = s.GetDelivery(ctx(t), ds[1].ID)
+	must(t, err)
+	_, err = s.GetEvent(ctx(t), ev.ID) // events stay: they belong to their source
+	must(t, err)
+}
+
+func testDestinationList(t *testing.T, s hookhub.Store) {
+	var ids []string
+	for range 5 {
+		ids = append(ids, newDestination(t, s).ID)
+	}
+	got := pageAll(t, 2, func(p hookhub.Page) ([]string, string, error) {
+		list, next, err := s.ListDestinations(ctx(t), p)
+		out := make([]string, len(list))
+		for i, x := range list {
+			out[i] = x.ID
+		}
+		return out, next, err
+	})
+	equal(t, "destinations, newest first", got, newest(ids))
+}

@@ -1,0 +1,166 @@
+package storetest
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+var queueTests = []test{
+	{"ClaimDue", testClaimDue},
+	{"ClaimLease", testClaimLease},
+	{"ClaimOrderAndLimit", testClaimOrderAndLimit},
+	{"ClaimConcurrent", testClaimConcurrent},
+	{"ListDeliveries", testListDeliveries},
+}
+
+func claimedIDs(t *testing.T, s hookhub.Store, now time.Time, lease time.Duration, limit int) []string {
+	t.Helper()
+	ds, err := s.ClaimDeliveries(ctx(t), now, lease, limit)
+	must(t, err)
+	var ids []string
+	for _, d := range ds {
+		ids = append(ids, d.ID)
+	}
+	return ids
+}
+
+func testClaimDue(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	_, now := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
+	_, later := saveWithDeliveries(t, s, src.ID, t0.Add(time.Minute), dst.ID)
+
+	ds, err := s.ClaimDeliveries(ctx(t), t0, time.Hour, 10)
+	must(t, err)
+	if len(ds) != 1 {
+		t.Fatalf("claimed %d at t0, want only the due one", len(ds))
+	}
+	equal(t, "claimed delivery", ds[0], now[0])
+	equal(t, "claim at due time", claimedIDs(t, s, t0.Add(time.Minute), time.Minute, 10), []string{later[0].ID})
+	if n := len(claimedIDs(t, s, t0.Add(time.Minute), time.Minute, 0)); n != 0 {
+		t.Fatalf("limit 0 claimed %d", n)
+	}
+}
+
+func testClaimLease(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
+	want := []string{ds[0].ID}
+	equal(t, "first claim", claimedIDs(t, s, t0, time.Minute, 10), want)
+	equal(t, "claim while leased", claimedIDs(t, s, t0.Add(59*time.Second), time.Minute, 10), []string(nil))
+	// A worker that died leaves the lease to expire; then another takes over.
+	equal(t, "claim at lease end", claimedIDs(t, s, t0.Add(time.Minute), time.Minute, 10), want)
+
+	// Finished deliveries are never claimed again.
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{
+		Attempt: fullAttempt(ds[0].ID, 1, t0.Add(time.Minute)), Status: hookhub.DeliverySucceeded}}))
+	equal(t, "claim after success", claimedIDs(t, s, t0.Add(time.Hour), time.Minute, 10), []string(nil))
+}
+
+func testClaimOrderAndLimit(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	var want []string
+	// Saved latest-due first, so that claim order cannot come from insertion order.
+	for i := 5; i >= 1; i-- {
+		_, ds := saveWithDeliveries(t, s, src.ID, t0.Add(time.Duration(i)*time.Second), dst.ID)
+		want = append([]string{ds[0].ID}, want...)
+	}
+	now := t0.Add(time.Hour)
+	equal(t, "first claim, earliest due first", claimedIDs(t, s, now, time.Minute, 2), want[:2])
+	equal(t, "second claim", claimedIDs(t, s, now, time.Minute, 2), want[2:4])
+	equal(t, "third claim", claimedIDs(t, s, now, time.Minute, 2), want[4:])
+}
+
+// testClaimConcurrent has workers claim in parallel until the queue is empty:
+// every delivery must be handed out exactly once.
+func testClaimConcurrent(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	const events, workers = 150, 6
+	var batch []*hookhub.NewEvent
+	for range events {
+		batch = append(batch, &hookhub.NewEvent{Event: newEvent(src.ID, t0),
+			Deliveries: []*hookhub.Delivery{deliveryTo(dst.ID, t0)}})
+	}
+	must(t, s.SaveEvents(ctx(t), batch))
+
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				ds, err := s.ClaimDeliveries(ctx(t), t0.Add(time.Second), time.Hour, 7)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(ds) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, d := range ds {
+					seen[d.ID]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(seen) != events {
+		t.Fatalf("%d distinct deliveries claimed, want %d", len(seen), events)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Fatalf("delivery %s was claimed %d times", id, n)
+		}
+	}
+}
+
+func testListDeliveries(t *testing.T, s hookhub.Store) {
+	src, a, b := newSource(t, s), newDestination(t, s), newDestination(t, s)
+	var all, toA, window []string
+	var failed []*hookhub.AttemptResult
+	for i := range 6 {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		_, ds := saveWithDeliveries(t, s, src.ID, at, a.ID, b.ID)
+		all = append(all, ds[0].ID, ds[1].ID)
+		toA = append(toA, ds[0].ID)
+		if i >= 2 && i < 4 {
+			window = append(window, ds[0].ID, ds[1].ID)
+		}
+		if i%2 == 0 {
+			failed = append(failed, &hookhub.AttemptResult{Attempt: fullAttempt(ds[1].ID, 1, at), Status: hookhub.DeliveryFailed})
+		}
+	}
+	must(t, s.CompleteAttempts(ctx(t), failed))
+	var failedIDs []string
+	for _, r := range failed {
+		failedIDs = append(failedIDs, r.Attempt.DeliveryID)
+	}
+	for _, tc := range []struct {
+		name string
+		f    hookhub.DeliveryFilter
+		want []string
+	}{
+		{"all", hookhub.DeliveryFilter{}, all},
+		{"destination", hookhub.DeliveryFilter{DestinationID: a.ID}, toA},
+		{"status", hookhub.DeliveryFilter{Status: hookhub.DeliveryFailed}, failedIDs},
+		{"since inclusive, until exclusive", hookhub.DeliveryFilter{Since: t0.Add(2 * time.Minute), Until: t0.Add(4 * time.Minute)}, window},
+	} {
+		got := pageAll(t, 4, func(p hookhub.Page) ([]string, string, error) {
+			f := tc.f
+			f.Page = p
+			list, next, err := s.ListDeliveries(ctx(t), f)
+			out := make([]string, len(list))
+			for i, x := range list {
+				out[i] = x.ID
+			}
+			return out, next, err
+		})
+		equal(t, tc.name, got, newest(tc.want))
+	}
+	_, err := s.GetDelivery(ctx(t), "dlv_missing")
+	wantCode(t, err, hookhub.ENOTFOUND)
+}
