@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -44,6 +45,9 @@ type Main struct {
 	served    chan error
 	stopBg    context.CancelFunc
 	bgDone    chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Run opens the store, applies migrations, bootstraps the admin on an empty store
@@ -131,8 +135,13 @@ func (m *Main) baseURL() string {
 
 // Close shuts down gracefully: the listener stops accepting, in-flight requests
 // and their commits finish, then workers stop and the store closes. ctx bounds
-// the wait.
+// the wait. Calling it again returns the first call's result.
 func (m *Main) Close(ctx context.Context) error {
+	m.closeOnce.Do(func() { m.closeErr = m.close(ctx) })
+	return m.closeErr
+}
+
+func (m *Main) close(ctx context.Context) error {
 	var errs []error
 	if m.httpSrv != nil {
 		m.srv.Shutdown()

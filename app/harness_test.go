@@ -195,6 +195,10 @@ func (h *testHub) events(query string) []event {
 	h.t.Helper()
 	var l list[event]
 	h.mustAPI(200, "GET", "/api/v1/events?"+query, nil, &l)
+	// Lists leave bodies out; fetch each event whole.
+	for i := range l.Data {
+		h.mustAPI(200, "GET", "/api/v1/events/"+l.Data[i].ID, nil, &l.Data[i])
+	}
 	return l.Data
 }
 

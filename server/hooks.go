@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/verify"
 )
 
@@ -50,6 +51,14 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.Body = body
+	// The media type is checked before the signature: a body the source
+	// can never accept gets 415 whatever its signature says.
+	if ct := r.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
+		if err := ingest.CheckContentType(ct, src.ContentTypes); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	if err := s.verifyRequest(r, cs, body); err != nil {
 		ev.Verification.Result, ev.Verification.Reason = hookhub.VerifyFailed, hookhub.ErrorMessage(err)
 		if c := verify.Challenge(err); c != "" {
