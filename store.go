@@ -61,6 +61,20 @@ type Store interface {
 	// [since, until) and returns how many.
 	RequeueFailed(ctx context.Context, destinationID string, since, until, now time.Time) (int, error)
 
+	// ApplyAlert opens an incident for a firing alert, or joins the open one
+	// with the same source and fingerprint (one open incident per fingerprint,
+	// even when alerts race), or moves it on when the alert is acknowledged or
+	// resolved; every alert adds a timeline entry.
+	ApplyAlert(ctx context.Context, in *AlertInput) (*AlertOutcome, error)
+	GetIncident(ctx context.Context, id string) (*Incident, error)
+	ListIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, string, error)
+	// TransitionIncident applies an action (see NextStatus) by actor, with an
+	// optional message, and returns the incident and its timeline entry.
+	TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time) (*Incident, *TimelineEntry, error)
+	AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time) (*Incident, *TimelineEntry, error)
+	// ListTimeline returns an incident's entries oldest first.
+	ListTimeline(ctx context.Context, incidentID string) ([]*TimelineEntry, error)
+
 	CreateUser(ctx context.Context, u *User) error
 	GetUserByUsername(ctx context.Context, username string) (*User, error)
 	CountUsers(ctx context.Context) (int, error)

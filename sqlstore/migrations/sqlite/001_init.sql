@@ -134,13 +134,20 @@ CREATE TABLE incidents (
     labels       TEXT NOT NULL,
     link         TEXT NOT NULL,
     description  TEXT NOT NULL,
+    runbook      TEXT NOT NULL DEFAULT '',
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
-    last_seen_at INTEGER NOT NULL
+    last_seen_at INTEGER NOT NULL,
+    acknowledged_at INTEGER,
+    resolved_at  INTEGER,
+    closed_at    INTEGER
 ) STRICT;
-CREATE INDEX incidents_fingerprint ON incidents (fingerprint, status);
-CREATE INDEX incidents_status ON incidents (status, id);
-CREATE INDEX incidents_source ON incidents (source_id);
+-- At most one open incident per source and fingerprint, whatever races.
+CREATE UNIQUE INDEX incidents_open_fingerprint ON incidents (source_id, fingerprint)
+    WHERE status IN ('triggered', 'acknowledged');
+CREATE INDEX incidents_fingerprint ON incidents (source_id, fingerprint, resolved_at);
+CREATE INDEX incidents_activity ON incidents (updated_at, id);
+CREATE INDEX incidents_status ON incidents (status, updated_at);
 
 CREATE TABLE incident_timeline (
     id          TEXT PRIMARY KEY,
