@@ -50,6 +50,10 @@ type Source struct {
 
 	Retention Retention
 
+	// Alert, when its Kind is set, makes this an alert source: each accepted
+	// webhook is read as alerts that open, join or resolve incidents.
+	Alert AlertConfig
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -130,6 +134,19 @@ func (s *Source) SetDefaults() {
 	if s.InactiveStatus == 0 {
 		s.InactiveStatus = 403
 	}
+	if s.Alert.Kind == "" && IsAlertSourceType(s.Type) {
+		s.Alert.Kind = s.Type
+	}
+}
+
+// IsAlertSourceType reports whether a source type is a monitoring tool whose
+// webhooks are alerts.
+func IsAlertSourceType(typ string) bool {
+	switch typ {
+	case SourceWhaTap, SourceAlertmanager, SourcePagerDuty, SourceGrafana, SourcePanther:
+		return true
+	}
+	return false
 }
 
 // Validate checks a source's own settings (verification schemes are checked by

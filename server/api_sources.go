@@ -147,6 +147,9 @@ func (s *Server) checkSource(r *http.Request, src *hookhub.Source) error {
 	if _, err := verify.New(src.Verification, s.now); err != nil {
 		return err
 	}
+	if err := alert.Validate(src.Alert); err != nil {
+		return err
+	}
 	for _, id := range src.DestinationIDs {
 		if _, err := s.store.GetDestination(r.Context(), id); hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 			return hookhub.Errorf(hookhub.EINVALID, "destination_ids: no destination %s", id)

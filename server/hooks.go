@@ -71,7 +71,13 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.accept(w, r, src, ev)
+	var alerts []hookhub.Alert
+	if src.Alert.Kind != "" {
+		if alerts, ok = s.readAlerts(w, r, src, body); !ok {
+			return
+		}
+	}
+	s.accept(w, r, src, ev, alerts)
 }
 
 // hookPath splits /hooks/{key}[/] and /hooks/{type}/{key}/.

@@ -59,9 +59,10 @@ func deliveryID(p verify.Preset, h http.Header, body map[string]any) string {
 	return ""
 }
 
-// accept commits the event with its deliveries and answers the source's
-// configured response. Nothing is answered 2xx before the commit.
-func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event) {
+// accept commits the event with its deliveries, applies its alerts, and
+// answers the source's configured response. Nothing is answered 2xx before
+// the commit.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) {
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: dedupWindow}
 	ne.Deliveries = s.router.routeInbound(r.Context(), ev, src)
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
@@ -74,6 +75,21 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 		s.notify()
 	}
 	s.stream.publish(ev)
+	if ev.Status == hookhub.EventAccepted && len(alerts) > 0 {
+		if err := s.applyAlerts(r.Context(), src, ev, alerts); err != nil {
+			s.logger(r).Error("applying alerts failed", "source_id", src.ID, "event_id", ev.ID, "err", err)
+			s.writeError(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not update incidents; retry later"))
+			return
+		}
+	}
+	if src.Alert.Kind == hookhub.SourcePagerDuty && len(alerts) == 1 {
+		// Answer as PagerDuty's Events API does, so its clients work unchanged.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Hookhub-Event-Id", ev.ID)
+		w.WriteHeader(http.StatusAccepted)
+		w.Write(alert.PagerDutyAccepted(alerts[0].Fingerprint))
+		return
+	}
 	for k, v := range src.Response.Headers {
 		w.Header().Set(k, v)
 	}

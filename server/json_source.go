@@ -26,6 +26,7 @@ type sourceJSON struct {
 	EventType      eventTypeJSON    `json:"event_type"`
 	Variables      []variableJSON   `json:"variables"`
 	Retention      retentionJSON    `json:"retention"`
+	Alert          *alertJSON       `json:"alert"`
 	CreatedAt      time.Time        `json:"created_at"`
 	UpdatedAt      time.Time        `json:"updated_at"`
 }
@@ -66,6 +67,20 @@ type variableJSON struct {
 	Alias string `json:"alias,omitempty"`
 }
 
+// alertJSON says how an alert source reads alerts; null for other sources.
+type alertJSON struct {
+	Kind              string   `json:"kind"`
+	GroupBy           string   `json:"group_by,omitempty"`
+	TitlePath         string   `json:"title_path,omitempty"`
+	SeverityPath      string   `json:"severity_path,omitempty"`
+	StatusPath        string   `json:"status_path,omitempty"`
+	FingerprintPaths  []string `json:"fingerprint_paths,omitempty"`
+	LinkPath          string   `json:"link_path,omitempty"`
+	DescriptionPath   string   `json:"description_path,omitempty"`
+	ResolvedValues    []string `json:"resolved_values,omitempty"`
+	ResolveExpression string   `json:"resolve_expression,omitempty"`
+}
+
 type retentionJSON struct {
 	MaxAgeSeconds int64 `json:"max_age_seconds"`
 	MaxCount      int   `json:"max_count"`
@@ -91,8 +106,17 @@ func (s *Server) sourceOut(src *hookhub.Source) sourceJSON {
 		EventType:      eventTypeJSON{Header: src.EventType.Header, JSONPath: src.EventType.JSONPath, Default: src.EventType.Default},
 		Variables:      vars,
 		Retention:      retentionJSON{MaxAgeSeconds: src.Retention.MaxAgeSec, MaxCount: src.Retention.MaxCount},
+		Alert:          alertOut(src.Alert),
 		CreatedAt:      src.CreatedAt.UTC(), UpdatedAt: src.UpdatedAt.UTC(),
 	}
+}
+
+func alertOut(a hookhub.AlertConfig) *alertJSON {
+	if a.Kind == "" {
+		return nil
+	}
+	out := alertJSON(a)
+	return &out
 }
 
 func nonNil(s []string) []string {
@@ -118,6 +142,7 @@ type sourceInput struct {
 	EventType      *eventTypeJSON    `json:"event_type"`
 	Variables      *[]variableJSON   `json:"variables"`
 	Retention      *retentionJSON    `json:"retention"`
+	Alert          *alertJSON        `json:"alert"`
 }
 
 // apply copies the given fields onto src. A verification block replaces the
@@ -158,6 +183,9 @@ func (in *sourceInput) apply(src *hookhub.Source) {
 	}
 	if r := in.Retention; r != nil {
 		src.Retention = hookhub.Retention{MaxAgeSec: r.MaxAgeSeconds, MaxCount: r.MaxCount}
+	}
+	if a := in.Alert; a != nil {
+		src.Alert = hookhub.AlertConfig(*a)
 	}
 }
 

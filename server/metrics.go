@@ -13,10 +13,11 @@ import (
 // Metrics holds the server's Prometheus collectors in its own registry (no
 // global state), so tests can start many servers in one process.
 type Metrics struct {
-	Registry *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	Ingested *prometheus.CounterVec
+	Registry  *prometheus.Registry
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	Ingested  *prometheus.CounterVec
+	Incidents *prometheus.CounterVec
 }
 
 // NewMetrics registers the Go runtime, process and HTTP collectors.
@@ -33,11 +34,14 @@ func NewMetrics() *Metrics {
 		Ingested: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hookhub_ingest_requests_total", Help: "Webhook requests received, by outcome (accepted, duplicate, rejected).",
 		}, []string{"outcome"}),
+		Incidents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hookhub_incident_changes_total", Help: "Incident changes caused by alerts, by event (incident.triggered, incident.resolved, …).",
+		}, []string{"event"}),
 	}
 	m.Registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency, m.Ingested,
+		m.requests, m.latency, m.Ingested, m.Incidents,
 	)
 	return m
 }

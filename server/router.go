@@ -99,9 +99,12 @@ func (rt *router) routeInbound(ctx context.Context, ev *hookhub.Event, src *hook
 }
 
 // routePublished returns the deliveries for an event published through the
-// API or raised by Hookhub itself.
-func (rt *router) routePublished(ctx context.Context, ev *hookhub.Event, severity string) []*hookhub.Delivery {
+// API or raised by Hookhub itself. Hookhub's incident events carry the
+// incident's severity and the source its alerts came from, so destinations
+// can filter on both.
+func (rt *router) routePublished(ctx context.Context, ev *hookhub.Event, severity, sourceID string) []*hookhub.Delivery {
 	in := newLazyInput(ev, severity)
+	in.in.SourceID = sourceID
 	var out []*hookhub.Delivery
 	for _, rd := range rt.load(ctx) {
 		if rd.d.Enabled && rd.m.Match(in.get(rd.m)) {

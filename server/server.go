@@ -28,6 +28,10 @@ type Options struct {
 	Notify func()
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// ReopenWindow: a firing alert reopens its incident if it was resolved
+	// less than this long ago, rather than opening a new one. Default 1 hour;
+	// negative means never reopen.
+	ReopenWindow time.Duration
 }
 
 // Sender sends one delivery now and records the attempt.
@@ -48,6 +52,8 @@ type Server struct {
 	notify    func()
 	sender    Sender
 	sources   *sourceCache
+
+	reopenWindow time.Duration
 	router    *router
 	stream    *stream
 	done      chan struct{} // closed by Shutdown: ends event streams
@@ -68,7 +74,14 @@ func New(o Options) *Server {
 	if o.Notify == nil {
 		o.Notify = func() {}
 	}
+	switch {
+	case o.ReopenWindow == 0:
+		o.ReopenWindow = time.Hour
+	case o.ReopenWindow < 0:
+		o.ReopenWindow = 0
+	}
 	return &Server{
+		reopenWindow: o.ReopenWindow,
 		store:     o.Store,
 		log:       o.Logger,
 		metrics:   o.Metrics,
@@ -133,6 +146,15 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/v1/deliveries", handler: s.handleListDeliveries},
 		{method: "GET", path: "/api/v1/deliveries/{id}", handler: s.handleGetDelivery},
 		{method: "POST", path: "/api/v1/deliveries/{id}/resend", handler: s.handleResendDelivery},
+
+		{method: "GET", path: "/api/v1/incidents", handler: s.handleListIncidents},
+		{method: "GET", path: "/api/v1/incidents/{id}", handler: s.handleGetIncident},
+		{method: "GET", path: "/api/v1/incidents/{id}/timeline", handler: s.handleIncidentTimeline},
+		{method: "POST", path: "/api/v1/incidents/{id}/ack", handler: s.incidentAction(hookhub.ActionAcknowledge)},
+		{method: "POST", path: "/api/v1/incidents/{id}/resolve", handler: s.incidentAction(hookhub.ActionResolve)},
+		{method: "POST", path: "/api/v1/incidents/{id}/close", handler: s.incidentAction(hookhub.ActionClose)},
+		{method: "POST", path: "/api/v1/incidents/{id}/reopen", handler: s.incidentAction(hookhub.ActionReopen)},
+		{method: "POST", path: "/api/v1/incidents/{id}/comments", handler: s.handleCommentIncident},
 	}
 }
 

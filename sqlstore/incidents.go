@@ -105,7 +105,9 @@ func (s *Store) applyAlert(ctx context.Context, tx *sql.Tx, in *hookhub.AlertInp
 // joinIncident counts an alert on an open incident and follows its status.
 func (s *Store) joinIncident(ctx context.Context, tx *sql.Tx, inc *hookhub.Incident, in *hookhub.AlertInput, at time.Time) (*hookhub.AlertOutcome, error) {
 	a := in.Alert
-	inc.AlertCount++
+	if a.Status == hookhub.AlertFiring {
+		inc.AlertCount++ // the count is of alerts, not of their resolutions
+	}
 	inc.LastSeenAt, inc.UpdatedAt = at, at
 	if severityRank[a.Severity] > severityRank[inc.Severity] {
 		inc.Severity = a.Severity // an alert that escalates raises its incident

@@ -18,6 +18,20 @@ type sourceConfig struct {
 	DestinationIDs []string           `json:"destination_ids,omitempty"`
 	ForwardHeaders []string           `json:"forward_headers,omitempty"`
 	Retention      retentionConfig    `json:"retention"`
+	Alert          *alertConfig       `json:"alert,omitempty"`
+}
+
+type alertConfig struct {
+	Kind              string   `json:"kind"`
+	GroupBy           string   `json:"group_by,omitempty"`
+	TitlePath         string   `json:"title_path,omitempty"`
+	SeverityPath      string   `json:"severity_path,omitempty"`
+	StatusPath        string   `json:"status_path,omitempty"`
+	FingerprintPaths  []string `json:"fingerprint_paths,omitempty"`
+	LinkPath          string   `json:"link_path,omitempty"`
+	DescriptionPath   string   `json:"description_path,omitempty"`
+	ResolvedValues    []string `json:"resolved_values,omitempty"`
+	ResolveExpression string   `json:"resolve_expression,omitempty"`
 }
 
 type verificationConfig struct {
@@ -82,10 +96,17 @@ func sourceConfigOf(s *hookhub.Source) (sourceConfig, sourceSecrets) {
 	for _, x := range s.Variables {
 		c.Variables = append(c.Variables, variableConfig(x))
 	}
+	if s.Alert.Kind != "" {
+		a := alertConfig(s.Alert)
+		c.Alert = &a
+	}
 	return c, sourceSecrets{Secret: v.Secret, PreviousSecret: v.PreviousSecret, Password: v.Password}
 }
 
 func (c sourceConfig) applyTo(s *hookhub.Source, sec sourceSecrets) {
+	if c.Alert != nil {
+		s.Alert = hookhub.AlertConfig(*c.Alert)
+	}
 	v := c.Verification
 	s.Verification = hookhub.Verification{
 		Scheme: v.Scheme, Secret: sec.Secret, PreviousSecret: sec.PreviousSecret,

@@ -31,8 +31,11 @@ func fullSource() *hookhub.Source {
 		DestinationIDs: []string{"dst_a", "dst_b"},
 		ForwardHeaders: []string{"X-GitHub-Event"},
 		Retention:      hookhub.Retention{MaxAgeSec: 86400, MaxCount: 1000},
-		CreatedAt:      t0,
-		UpdatedAt:      t0.Add(time.Second),
+		Alert: hookhub.AlertConfig{Kind: "generic", GroupBy: "group_key", TitlePath: "t", SeverityPath: "s", StatusPath: "st",
+			FingerprintPaths: []string{"a", "b"}, LinkPath: "l", DescriptionPath: "d", ResolvedValues: []string{"ok"},
+			ResolveExpression: `body.st == "ok"`},
+		CreatedAt: t0,
+		UpdatedAt: t0.Add(time.Second),
 	}
 }
 

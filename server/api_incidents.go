@@ -1,0 +1,158 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hookhub/hookhub"
+)
+
+// maxCommentBytes bounds a comment or action message.
+const maxCommentBytes = 16 << 10
+
+func (s *Server) handleListIncidents(w http.ResponseWriter, r *http.Request) {
+	var f hookhub.IncidentFilter
+	var err error
+	if f.Page, err = pageOf(r); err == nil {
+		f.Status, err = oneOf(r, "status", hookhub.IncidentTriggered, hookhub.IncidentAcknowledged,
+			hookhub.IncidentResolved, hookhub.IncidentClosed)
+	}
+	if err == nil {
+		f.Severity, err = oneOf(r, "severity", hookhub.SeverityCritical, hookhub.SeverityHigh,
+			hookhub.SeverityMedium, hookhub.SeverityLow, hookhub.SeverityInfo)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	f.SourceID, f.Query = r.URL.Query().Get("source_id"), r.URL.Query().Get("q")
+	list, next, err := s.store.ListIncidents(r.Context(), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]incidentJSON, len(list))
+	for i, inc := range list {
+		out[i] = incidentOut(inc)
+	}
+	writeJSON(w, http.StatusOK, listJSON[incidentJSON]{Data: out, NextCursor: next})
+}
+
+// handleGetIncident answers an incident with its timeline.
+func (s *Server) handleGetIncident(w http.ResponseWriter, r *http.Request) {
+	inc, err := s.store.GetIncident(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	entries, err := s.store.ListTimeline(r.Context(), inc.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := incidentOut(inc)
+	out.Timeline = make([]timelineJSON, len(entries))
+	for i, e := range entries {
+		out.Timeline[i] = timelineOut(e)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleIncidentTimeline(w http.ResponseWriter, r *http.Request) {
+	entries, err := s.store.ListTimeline(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]timelineJSON, len(entries))
+	for i, e := range entries {
+		out[i] = timelineOut(e)
+	}
+	writeJSON(w, http.StatusOK, listJSON[timelineJSON]{Data: out})
+}
+
+// messageInput is the body of an action (optional) or a comment.
+type messageInput struct {
+	Message string `json:"message"`
+}
+
+// incidentAction returns the handler of one lifecycle action. The change is
+// announced to destinations as an incident.* event.
+func (s *Server) incidentAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		in, err := readMessage(w, r, false)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		inc, e, err := s.store.TransitionIncident(r.Context(), r.PathValue("id"), action, actor(r.Context()), in.Message, s.now())
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.announceChange(r, inc, e)
+		writeJSON(w, http.StatusOK, incidentOut(inc))
+	}
+}
+
+func (s *Server) handleCommentIncident(w http.ResponseWriter, r *http.Request) {
+	in, err := readMessage(w, r, true)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	inc, e, err := s.store.AddIncidentComment(r.Context(), r.PathValue("id"), actor(r.Context()), in.Message, s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.announceChange(r, inc, e)
+	writeJSON(w, http.StatusCreated, timelineOut(e))
+}
+
+// announceChange announces a change a person made. The change itself is
+// committed, so a failure here is logged rather than turned into an error
+// that would invite a retry of the action.
+func (s *Server) announceChange(r *http.Request, inc *hookhub.Incident, e *hookhub.TimelineEntry) {
+	if err := s.announce(r.Context(), inc, e, s.sourceName(r.Context(), inc.SourceID)); err != nil {
+		s.logger(r).Error("announcing incident change failed", "incident_id", inc.ID, "err", err)
+	}
+}
+
+// readMessage reads {"message": "…"}; the body may be absent unless required.
+func readMessage(w http.ResponseWriter, r *http.Request, required bool) (messageInput, error) {
+	var in messageInput
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCommentBytes+1024))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return in, hookhub.Errorf(hookhub.ETOOLARGE, "request body is too large")
+		}
+		return in, hookhub.Errorf(hookhub.EINVALID, "could not read the request body")
+	}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
+			return in, hookhub.Errorf(hookhub.EUNSUPPORTED, "request body must be application/json")
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			return in, hookhub.Errorf(hookhub.EINVALID, "invalid JSON body: %s", jsonErrorText(err))
+		}
+	}
+	in.Message = strings.TrimSpace(in.Message)
+	switch {
+	case required && in.Message == "":
+		return in, hookhub.Errorf(hookhub.EINVALID, "message is required")
+	case len(in.Message) > maxCommentBytes:
+		return in, hookhub.Errorf(hookhub.EINVALID, "message is longer than %d bytes", maxCommentBytes)
+	case !utf8.ValidString(in.Message) || strings.ContainsRune(in.Message, 0):
+		return in, hookhub.Errorf(hookhub.EINVALID, "message must be UTF-8 text")
+	}
+	return in, nil
+}

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/incident"
+)
+
+// readAlerts reads the alerts of an alert source's webhook before anything is
+// stored: a body that is not a valid alert is refused and changes nothing.
+// PagerDuty senders get PagerDuty's own error body.
+func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, body []byte) ([]hookhub.Alert, bool) {
+	alerts, err := alert.Parse(src.Alert, r.Header, body)
+	if err == nil {
+		return alerts, true
+	}
+	if src.Alert.Kind == hookhub.SourcePagerDuty && hookhub.ErrorCode(err) == hookhub.EINVALID {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write(alert.PagerDutyInvalid(err))
+		return nil, false
+	}
+	s.writeError(w, r, err)
+	return nil, false
+}
+
+// applyAlerts turns a stored event's alerts into incident changes and
+// announces each change. The sender has no answer yet: if this fails it gets
+// 503 and retries, so no alert is dropped.
+func (s *Server) applyAlerts(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) error {
+	for _, a := range alerts {
+		out, err := s.store.ApplyAlert(ctx, &hookhub.AlertInput{
+			Alert: a, SourceID: src.ID, EventID: ev.ID, At: ev.ReceivedAt, ReopenWindow: s.reopenWindow,
+		})
+		if err != nil {
+			return err
+		}
+		if out.Change != nil {
+			s.metrics.Incidents.WithLabelValues(incident.EventType(out.Change)).Inc()
+			if err := s.announce(ctx, out.Incident, out.Change, src.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// announce stores the incident.* event for a change, routed to every enabled
+// destination whose filter matches its type, severity and source.
+func (s *Server) announce(ctx context.Context, inc *hookhub.Incident, e *hookhub.TimelineEntry, sourceName string) error {
+	typ := incident.EventType(e)
+	if typ == "" {
+		return nil
+	}
+	body, err := incident.Body(inc, e, sourceName, s.baseURL+"/api/v1/incidents/"+inc.ID)
+	if err != nil {
+		return err
+	}
+	ev := &hookhub.Event{
+		ID: hookhub.NewID(hookhub.PrefixEvent), Type: typ, Status: hookhub.EventAccepted, ReceivedAt: s.now().UTC(),
+		Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: body,
+		Verification: hookhub.VerificationResult{Scheme: "system", Result: hookhub.VerifyNone, Reason: e.Actor},
+	}
+	ne := &hookhub.NewEvent{Event: ev}
+	ne.Deliveries = s.router.routePublished(ctx, ev, inc.Severity, inc.SourceID)
+	if err := s.committer.Submit(ctx, ne); err != nil {
+		return fmt.Errorf("store %s event: %w", typ, err)
+	}
+	if len(ne.Deliveries) > 0 {
+		s.notify()
+	}
+	s.stream.publish(ev)
+	return nil
+}
+
+// sourceName returns the name of an incident's source, "" when it is gone.
+func (s *Server) sourceName(ctx context.Context, id string) string {
+	if id == "" {
+		return ""
+	}
+	src, err := s.store.GetSource(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return src.Name
+}
+
+// incidentMeta reads back the routing facts of a stored incident event, for
+// replays; other events have none.
+func incidentMeta(ev *hookhub.Event) (severity, sourceID string) {
+	if !strings.HasPrefix(ev.Type, "incident.") {
+		return "", ""
+	}
+	var p incident.Payload
+	if json.Unmarshal(ev.Body, &p) != nil {
+		return "", ""
+	}
+	return strings.ToLower(p.Severity), p.AlertContext.SourceID
+}
