@@ -152,7 +152,11 @@ func TestPagerDutyEventsAPI(t *testing.T) {
 		h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "pd", "type": "pagerduty"}, &src)
 		example := fixture(t, "events-v2-example.json")
 		code, body := h.post("/hooks/"+src.Key, jsonCT, example)
-		var answer struct{ Status, Message, DedupKey string `json:"dedup_key"` }
+		var answer struct {
+			Status   string `json:"status"`
+			Message  string `json:"message"`
+			DedupKey string `json:"dedup_key"`
+		}
 		json.Unmarshal([]byte(body), &answer)
 		if code != 202 || answer.Status != "success" || answer.Message != "Event processed" || answer.DedupKey != "srv01/mysql" {
 			t.Fatalf("trigger: %d %s", code, body)
