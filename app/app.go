@@ -36,6 +36,10 @@ type Main struct {
 	// Now replaces the clock in tests; nil means time.Now.
 	Now func() time.Time
 
+	// retentionInterval is how often retention runs; zero means every
+	// minute. Tests shorten it.
+	retentionInterval time.Duration
+
 	store     hookhub.Store
 	committer *ingest.Committer
 	engine    *delivery.Engine
@@ -113,7 +117,11 @@ func (m *Main) startWorkers(store hookhub.Store) {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})
 	m.engine.Start(ctx)
-	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: time.Minute, batch: 1000}
+	interval := m.retentionInterval
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: interval, batch: 1000}
 	go func() {
 		defer close(m.bgDone)
 		rt.run(ctx)

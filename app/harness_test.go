@@ -88,6 +88,13 @@ func freshPostgres(t *testing.T, base string) string {
 
 func startHub(t *testing.T, databaseURL string) *testHub {
 	t.Helper()
+	return startHubWith(t, databaseURL, nil)
+}
+
+// startHubWith is startHub with a hook that adjusts the Main (its Config
+// included) before it runs.
+func startHubWith(t *testing.T, databaseURL string, setup func(*Main)) *testHub {
+	t.Helper()
 	_, full := secret.NewAPIKey()
 	cfg := &config.Config{
 		Listen: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: config.Secret(databaseURL),
@@ -96,6 +103,9 @@ func startHub(t *testing.T, databaseURL string) *testHub {
 	}
 	c := &clock{}
 	m := &Main{Config: cfg, Now: c.now}
+	if setup != nil {
+		setup(m)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("run: %v", err)
 	}
