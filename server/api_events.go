@@ -167,6 +167,10 @@ func (s *Server) handleReplayEvent(w http.ResponseWriter, r *http.Request) {
 // per data line, with a comment every 15 s to keep proxies from closing it.
 func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
 	sourceID := r.URL.Query().Get("source_id")
+	// Subscribe before saying "connected", so a client that acts on it sees
+	// every event from then on.
+	ch := s.stream.subscribe()
+	defer s.stream.unsubscribe(ch)
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -174,8 +178,6 @@ func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, ": connected\n\n")
 	rc.Flush()
-	ch := s.stream.subscribe()
-	defer s.stream.unsubscribe(ch)
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
 	for {

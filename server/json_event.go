@@ -24,7 +24,7 @@ type eventJSON struct {
 	Headers      map[string][]string `json:"headers"`
 	Body         *string             `json:"body,omitempty"`
 	BodyBase64   string              `json:"body_base64,omitempty"`
-	BodyJSON     json.RawMessage     `json:"body_json,omitempty"`
+	BodyJSON     string              `json:"body_json,omitempty"` // indented; a string, since encoding/json compacts raw JSON values
 	ClientIP     string              `json:"client_ip,omitempty"`
 	Verification verificationOut     `json:"verification"`
 	DedupKey     string              `json:"dedup_key,omitempty"`
@@ -39,7 +39,7 @@ type verificationOut struct {
 }
 
 // eventOut renders an event. withBody adds the body: as text when it is UTF-8,
-// base64 otherwise, and pretty JSON when it is JSON.
+// base64 otherwise, and as indented JSON text when it is JSON.
 func eventOut(ev *hookhub.Event, withBody bool) eventJSON {
 	q, _ := url.ParseQuery(ev.RawQuery)
 	out := eventJSON{
@@ -62,7 +62,7 @@ func eventOut(ev *hookhub.Event, withBody bool) eventJSON {
 		out.Body = &s
 		var pretty bytes.Buffer
 		if len(ev.Body) > 0 && json.Indent(&pretty, ev.Body, "", "  ") == nil {
-			out.BodyJSON = pretty.Bytes()
+			out.BodyJSON = pretty.String()
 		}
 	} else {
 		out.BodyBase64 = base64.StdEncoding.EncodeToString(ev.Body)
