@@ -75,6 +75,7 @@ type Options struct {
 type Engine struct {
 	opts    Options
 	log     *slog.Logger
+	guard   *netguard.Guard // nil with a custom Transport and no Guard
 	client  *http.Client
 	dests   *cache[*hookhub.Destination]
 	sources *cache[*hookhub.Source]
@@ -92,10 +93,15 @@ type Engine struct {
 // New returns an Engine; it does nothing until Start.
 func New(o Options) *Engine {
 	o = withDefaults(o)
+	guard := o.Guard
+	if guard == nil && o.Transport == nil {
+		guard = netguard.New(nil)
+	}
 	e := &Engine{
 		opts:    o,
 		log:     o.Logger.With("component", "delivery"),
-		client:  newClient(transport(o)),
+		guard:   guard,
+		client:  newClient(transport(o.Transport, guard)),
 		dests:   newCache(o.DestinationTTL, o.Store.GetDestination),
 		sources: newCache(o.DestinationTTL, o.Store.GetSource),
 		notify:  make(chan struct{}, 1),
@@ -130,15 +136,22 @@ func withDefaults(o Options) Options {
 	return o
 }
 
-func transport(o Options) http.RoundTripper {
-	switch {
-	case o.Transport != nil:
-		return o.Transport
-	case o.Guard != nil:
-		return o.Guard.Transport()
-	default:
-		return netguard.New(nil).Transport()
+func transport(custom http.RoundTripper, guard *netguard.Guard) http.RoundTripper {
+	if custom != nil {
+		return custom
 	}
+	return guard.Transport()
+}
+
+// CheckURL reports whether raw is a destination URL the engine may send to:
+// well formed and, when its host is an IP address, one the guard allows. A
+// host name passes here; the addresses it resolves to are checked on every
+// connection. With a custom Transport and no Guard only the form is checked.
+func (e *Engine) CheckURL(raw string) error {
+	if e.guard == nil {
+		return netguard.CheckURL(raw)
+	}
+	return e.guard.CheckURL(raw)
 }
 
 func orInt(v, def int) int {

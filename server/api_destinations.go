@@ -23,6 +23,10 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.checkReachable(d.URL); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if d.Signing.Scheme != hookhub.SignNone {
 		d.Signing.Secret = signing.NewSecret()
 	}
@@ -152,6 +156,7 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 		s.writeError(w, r, err)
 		return
 	}
+	oldURL := d.URL
 	if err := change(d); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -160,6 +165,14 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 	if err := checkDestination(d, d.UpdatedAt); err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	// Only a new URL is checked against the guard, so that a destination
+	// the allowlist no longer covers can still be renamed or disabled.
+	if d.URL != oldURL {
+		if err := s.checkReachable(d.URL); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	if err := s.store.UpdateDestination(r.Context(), d); err != nil {
 		s.writeError(w, r, err)
@@ -171,6 +184,26 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 		decorate(&out)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// urlChecker is offered by a Sender that guards its outbound connections
+// (the delivery engine), so that a URL it would refuse is refused when saved.
+type urlChecker interface {
+	CheckURL(raw string) error
+}
+
+// checkReachable refuses a destination URL whose host is an address the
+// sender may not connect to, such as 127.0.0.1 outside the outbound
+// allowlist. Host names are checked by the sender when they resolve.
+func (s *Server) checkReachable(raw string) error {
+	c, ok := s.sender.(urlChecker)
+	if !ok {
+		return nil
+	}
+	if err := c.CheckURL(raw); err != nil {
+		return hookhub.Errorf(hookhub.EINVALID, "url: %s", hookhub.ErrorMessage(err))
+	}
+	return nil
 }
 
 // checkDestination fills defaults and validates everything a destination
