@@ -65,6 +65,35 @@ func TestPublishIdempotencyKey(t *testing.T) {
 		if n := len(h.deliveries("event_id=" + first)); n != 1 {
 			t.Fatalf("event %s has %d deliveries, want 1", first, n)
 		}
+
+		// Clients retrying at once: one event, whoever wins.
+		ids := make(chan string, 8)
+		for i := range cap(ids) {
+			go func() {
+				code, _, body := h.raw("POST", "/api/v1/events", map[string]string{"Idempotency-Key": "race"},
+					map[string]any{"type": "order.created", "payload": map[string]any{"n": 10 + i}})
+				var ev event
+				json.Unmarshal(body, &ev)
+				if code != 202 {
+					ev.ID = "status " + strconv.Itoa(code)
+				}
+				ids <- ev.ID
+			}()
+		}
+		winner := <-ids
+		for range cap(ids) - 1 {
+			if id := <-ids; id != winner {
+				t.Fatalf("concurrent publishes with one key gave %s and %s", winner, id)
+			}
+		}
+		eventually(t, "the raced event", func() bool { return len(rcv.withEvent("order.created")) == 3 })
+
+		// A key is remembered for a day.
+		h.clock.set(time.Now().Add(25 * time.Hour))
+		if later, _ := publish("order-7", 4); later == first {
+			t.Fatalf("a key past its window still returns the old event")
+		}
+		h.clock.set(time.Time{})
 	})
 }
 
@@ -146,6 +175,7 @@ func TestInspectorFilters(t *testing.T) {
 			{"since=" + rfc(10), []string{"a/accepted", "b/accepted", "a/accepted"}},
 			{"until=" + rfc(1), []string{"push/accepted"}},
 			{"type=push&since=" + rfc(1), []string{"push/duplicate"}},
+			{"until=" + url.QueryEscape("2026-03-01T10:01:00+01:00"), []string{"push/accepted"}},
 		} {
 			if got := ids(tc.query); !slices.Equal(got, tc.want) {
 				t.Errorf("events?%s = %v, want %v", tc.query, got, tc.want)
@@ -250,12 +280,81 @@ func allIDs(t *testing.T, h *testHub, filter string, limit int) []string {
 	}
 }
 
+// sse is one server-sent event.
+type sse struct{ id, event, data string }
+
+// openStream subscribes to the event stream with query and returns its
+// events as they come; the channel closes when the stream ends.
+func openStream(t *testing.T, h *testHub, query string) <-chan sse {
+	t.Helper()
+	req, _ := http.NewRequest("GET", h.url+"/api/v1/events/stream?"+query, nil)
+	req.Header.Set("Authorization", "Bearer "+h.key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("stream: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	sc := bufio.NewScanner(resp.Body)
+	// The ": connected" comment: from here on the stream has every event.
+	if !sc.Scan() || sc.Text() != ": connected" {
+		t.Fatalf("first line %q: %v", sc.Text(), sc.Err())
+	}
+	msgs := make(chan sse, 16)
+	go func() {
+		defer close(msgs)
+		var m sse
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "":
+				if m.id != "" {
+					msgs <- m
+				}
+				m = sse{}
+			case strings.HasPrefix(line, "id: "):
+				m.id = strings.TrimPrefix(line, "id: ")
+			case strings.HasPrefix(line, "event: "):
+				m.event = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				m.data = strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	return msgs
+}
+
+// next returns the stream's next event, failing after 5 s.
+func next(t *testing.T, msgs <-chan sse) event {
+	t.Helper()
+	select {
+	case m, ok := <-msgs:
+		if !ok {
+			t.Fatal("the stream ended")
+		}
+		var e event
+		if err := json.Unmarshal([]byte(m.data), &e); err != nil {
+			t.Fatalf("data %q: %v", m.data, err)
+		}
+		if m.event != "event" || m.id != e.ID {
+			t.Fatalf("stream message %+v", m)
+		}
+		return e
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event on the stream within 5 s")
+	}
+	return event{}
+}
+
 func TestEventStream(t *testing.T) {
 	storeKinds(t, func(t *testing.T, dbURL func(*testing.T) string) {
 		h := startHub(t, dbURL(t))
-		var src source
+		var src, other source
 		h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "live", "type": "generic",
 			"event_type": map[string]any{"json_path": "kind"}}, &src)
+		h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "other", "type": "generic"}, &other)
 
 		unauth, err := http.Get(h.url + "/api/v1/events/stream")
 		if err != nil {
@@ -266,66 +365,38 @@ func TestEventStream(t *testing.T) {
 			t.Fatalf("stream without a key: %d", unauth.StatusCode)
 		}
 
-		req, _ := http.NewRequest("GET", h.url+"/api/v1/events/stream", nil)
-		req.Header.Set("Authorization", "Bearer "+h.key)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-			t.Fatalf("stream: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
-		}
-		type sse struct{ id, event, data string }
-		msgs := make(chan sse, 16)
-		sc := bufio.NewScanner(resp.Body)
-		sc.Scan() // the ": connected" comment: the stream is subscribed
-		if sc.Text() != ": connected" {
-			t.Fatalf("first line %q", sc.Text())
-		}
-		go func() {
-			defer close(msgs)
-			var m sse
-			for sc.Scan() {
-				line := sc.Text()
-				switch {
-				case line == "":
-					if m.id != "" {
-						msgs <- m
-					}
-					m = sse{}
-				case strings.HasPrefix(line, "id: "):
-					m.id = strings.TrimPrefix(line, "id: ")
-				case strings.HasPrefix(line, "event: "):
-					m.event = strings.TrimPrefix(line, "event: ")
-				case strings.HasPrefix(line, "data: "):
-					m.data = strings.TrimPrefix(line, "data: ")
-				}
+		all := openStream(t, h, "")
+		mine := openStream(t, h, "source_id="+src.ID)
+		post := func(s source, body string) string {
+			t.Helper()
+			code, _ := h.post("/hooks/"+s.Key, map[string]string{"Content-Type": "application/json"}, []byte(body))
+			if code != 200 {
+				t.Fatalf("webhook: %d", code)
 			}
-		}()
-
-		code, _ := h.post("/hooks/"+src.Key, map[string]string{"Content-Type": "application/json"}, []byte(`{"kind":"build.done"}`))
-		if code != 200 {
-			t.Fatalf("webhook: %d", code)
+			evs := h.events("limit=1&source_id=" + s.ID)
+			return evs[0].ID
 		}
-		evs := h.events("source_id=" + src.ID)
-		if len(evs) != 1 {
-			t.Fatalf("events: %+v", evs)
+		first := post(other, `{}`)
+		second := post(src, `{"kind":"build.done"}`)
+		var pub event
+		h.mustAPI(202, "POST", "/api/v1/events", map[string]any{"type": "deploy.started", "payload": map[string]any{}}, &pub)
+
+		if e := next(t, all); e.ID != first || e.SourceID != other.ID {
+			t.Fatalf("first streamed event %+v, want %s", e, first)
+		}
+		if e := next(t, all); e.ID != second || e.Type != "build.done" || e.SourceID != src.ID || e.Status != "accepted" {
+			t.Fatalf("second streamed event %+v, want %s of type build.done", e, second)
+		}
+		if e := next(t, all); e.ID != pub.ID || e.Type != "deploy.started" {
+			t.Fatalf("published event on the stream: %+v, want %s", e, pub.ID)
+		}
+		if e := next(t, mine); e.ID != second {
+			t.Fatalf("filtered stream gave %+v, want only %s", e, second)
 		}
 		select {
-		case m, ok := <-msgs:
-			if !ok {
-				t.Fatalf("stream ended: %v", sc.Err())
-			}
-			var e event
-			if err := json.Unmarshal([]byte(m.data), &e); err != nil {
-				t.Fatalf("data %q: %v", m.data, err)
-			}
-			if m.id != evs[0].ID || m.event != "event" || e.ID != evs[0].ID || e.Type != "build.done" || e.SourceID != src.ID {
-				t.Fatalf("streamed %+v (%+v), want event %s of type build.done", m, e, evs[0].ID)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("no event on the stream within 5 s")
+		case m := <-mine:
+			t.Fatalf("filtered stream gave another source's event: %+v", m)
+		case <-time.After(200 * time.Millisecond):
 		}
 	})
 }
