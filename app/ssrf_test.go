@@ -19,14 +19,18 @@ func TestOutboundGuard(t *testing.T) {
 		u, _ := url.Parse(rcv.srv.URL) // http://127.0.0.1:port
 
 		for _, raw := range []string{rcv.srv.URL, "http://10.0.0.1/hook", "http://[::1]:8080/", "http://169.254.169.254/latest/meta-data"} {
-			var e struct{ Error struct{ Code, Message string } }
+			var e struct {
+				Error struct{ Code, Message string }
+			}
 			if code := h.api("POST", "/api/v1/destinations", map[string]any{"name": "internal", "url": raw}, &e); code != 400 ||
 				!strings.Contains(e.Error.Message, "refusing to connect") {
 				t.Errorf("create with %s: %d %+v, want 400 refusing to connect", raw, code, e)
 			}
 		}
 		public := h.createDestination("public", "https://hooks.example.com/in", nil)
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		if code := h.api("PATCH", "/api/v1/destinations/"+public.ID, map[string]any{"url": rcv.srv.URL}, &e); code != 400 ||
 			!strings.Contains(e.Error.Message, "refusing to connect") {
 			t.Errorf("update to a loopback URL: %d %+v", code, e)
@@ -68,7 +72,9 @@ func TestOutboundAllowlist(t *testing.T) {
 	rcv := newSink(t)
 	dst := h.createDestination("allowed", rcv.srv.URL, nil)
 	eventually(t, "the ping", func() bool { return len(rcv.withEvent("ping")) == 1 })
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	if code := h.api("POST", "/api/v1/destinations", map[string]any{"name": "x", "url": "http://127.0.0.2/"}, &e); code != 400 {
 		t.Errorf("127.0.0.2 is outside the allowlist, yet: %d %+v", code, e)
 	}
