@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/verify"
 )
 
@@ -136,6 +137,11 @@ func (s *Server) checkSource(r *http.Request, src *hookhub.Source) error {
 	preset := verify.PresetFor(src.Type)
 	if src.Verification.Scheme == "" {
 		src.Verification.Scheme = preset.Scheme
+		// Events API v2 senders sign nothing: the unguessable URL key is the
+		// credential. A secret turns on PagerDuty's webhook signature.
+		if src.Type == hookhub.SourcePagerDuty && src.Verification.Secret == "" {
+			src.Verification.Scheme = "none"
+		}
 	}
 	if len(src.ContentTypes) == 0 {
 		src.ContentTypes = preset.ContentTypes

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/verify"
 )

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/incident"
 )
 

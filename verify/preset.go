@@ -81,7 +81,10 @@ func PresetFor(sourceType string) Preset {
 		return Preset{Scheme: sourceType, EventJSONPath: "type", DeliveryIDHeader: "webhook-id",
 			altDeliveryIDHeaders: []string{"svix-id"}, ContentTypes: json}
 	case hookhub.SourcePagerDuty:
-		return Preset{Scheme: sourceType, EventJSONPath: "event.event_type", DeliveryIDJSONPath: "event.id", ContentTypes: json}
+		// A pagerduty source receives PagerDuty Events API v2 calls (the
+		// alert path); PagerDuty's own signed webhooks use the pagerduty
+		// scheme on a generic source.
+		return Preset{Scheme: sourceType, EventJSONPath: "event_action", DefaultEvent: "alert", ContentTypes: json}
 	case hookhub.SourceWhaTap, hookhub.SourceAlertmanager:
 		return Preset{Scheme: sourceType, EventJSONPath: "status", DefaultEvent: "alert", ContentTypes: json}
 	case hookhub.SourceGrafana:

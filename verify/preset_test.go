@@ -25,7 +25,7 @@ func TestPresetFor(t *testing.T) {
 		{hookhub.SourceShopify, "shopify", "X-Shopify-Topic", "", "", []string{"X-Shopify-Webhook-Id"}, "", false},
 		{hookhub.SourceZendesk, "zendesk", "", "type", "", nil, "", false},
 		{hookhub.SourceStandardWebhooks, "standard-webhooks", "", "type", "", []string{"webhook-id", "svix-id"}, "", false},
-		{hookhub.SourcePagerDuty, "pagerduty", "", "event.event_type", "", nil, "event.id", false},
+		{hookhub.SourcePagerDuty, "pagerduty", "", "event_action", "alert", nil, "", false},
 		{hookhub.SourceWhaTap, "whatap", "", "status", "alert", nil, "", false},
 		{hookhub.SourceAlertmanager, "alertmanager", "", "status", "alert", nil, "", false},
 		{hookhub.SourceGrafana, "grafana", "", "state", "alert", nil, "", false},
