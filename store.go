@@ -36,6 +36,9 @@ type Store interface {
 	// before or beyond the newest keep (keep 0 = no count limit), with their
 	// deliveries and attempts, and returns how many it deleted.
 	PruneEvents(ctx context.Context, sourceID string, before time.Time, keep, limit int) (int, error)
+	// PruneRejected deletes up to limit rejected requests (of any source)
+	// received before before, and returns how many it deleted.
+	PruneRejected(ctx context.Context, before time.Time, limit int) (int, error)
 
 	CreateDestination(ctx context.Context, d *Destination) error
 	GetDestination(ctx context.Context, id string) (*Destination, error)

@@ -121,7 +121,8 @@ func (m *Main) startWorkers(store hookhub.Store) {
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: interval, batch: 1000}
+	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: interval, batch: 1000,
+		keepRejected: rejectedRetention}
 	go func() {
 		defer close(m.bgDone)
 		rt.run(ctx)

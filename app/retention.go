@@ -8,6 +8,11 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
+// rejectedRetention is how long refused requests stay visible in the
+// inspector: long enough to debug a misconfigured sender, short enough that a
+// flood of bad requests does not fill the disk.
+const rejectedRetention = 24 * time.Hour
+
 // retention enforces each source's retention (max age and/or count) by deleting
 // old events in small batches, so it never holds the writer for long and ingest
 // keeps flowing.
@@ -17,6 +22,8 @@ type retention struct {
 	now      func() time.Time
 	interval time.Duration
 	batch    int
+	// keepRejected bounds the age of rejected requests of every source.
+	keepRejected time.Duration
 }
 
 // run prunes every interval until ctx ends.
@@ -35,8 +42,20 @@ func (rt *retention) run(ctx context.Context) {
 	}
 }
 
-// pruneAll applies every source's retention once.
+// pruneAll applies every source's retention, then the rejected requests'
+// retention, once.
 func (rt *retention) pruneAll(ctx context.Context) error {
+	if err := rt.pruneSources(ctx); err != nil {
+		return err
+	}
+	if rt.keepRejected <= 0 {
+		return nil
+	}
+	before := rt.now().Add(-rt.keepRejected)
+	return rt.batches(ctx, "", func() (int, error) { return rt.store.PruneRejected(ctx, before, rt.batch) })
+}
+
+func (rt *retention) pruneSources(ctx context.Context) error {
 	page := hookhub.Page{Limit: 500}
 	for {
 		list, next, err := rt.store.ListSources(ctx, page)
@@ -64,13 +83,20 @@ func (rt *retention) prune(ctx context.Context, src *hookhub.Source) error {
 	if r.MaxAgeSec > 0 {
 		before = rt.now().Add(-time.Duration(r.MaxAgeSec) * time.Second)
 	}
+	return rt.batches(ctx, src.ID, func() (int, error) {
+		return rt.store.PruneEvents(ctx, src.ID, before, r.MaxCount, rt.batch)
+	})
+}
+
+// batches runs prune until a batch comes back short.
+func (rt *retention) batches(ctx context.Context, sourceID string, prune func() (int, error)) error {
 	for ctx.Err() == nil {
-		n, err := rt.store.PruneEvents(ctx, src.ID, before, r.MaxCount, rt.batch)
+		n, err := prune()
 		if err != nil {
 			return err
 		}
 		if n > 0 {
-			rt.log.Debug("retention pruned events", "source_id", src.ID, "count", n)
+			rt.log.Debug("retention pruned events", "source_id", sourceID, "count", n)
 		}
 		if n < rt.batch {
 			return nil

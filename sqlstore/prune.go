@@ -88,3 +88,30 @@ func (s *Store) deleteEvents(ctx context.Context, tx *sql.Tx, ids []string) erro
 	}
 	return nil
 }
+
+// PruneRejected deletes up to limit rejected requests received before
+// before, and returns how many it deleted.
+func (s *Store) PruneRejected(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit <= 0 || before.IsZero() {
+		return 0, nil
+	}
+	var n int
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id FROM events WHERE status = 'rejected' AND received_at < ? ORDER BY received_at LIMIT ?`),
+			s.d.t(before), limit)
+		if err != nil {
+			return fmt.Errorf("select rejected requests: %w", err)
+		}
+		ids, err := scanAll(rows, scanString)
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("select rejected requests: %w", err)
+		}
+		n = len(ids)
+		return s.deleteEvents(ctx, tx, ids)
+	})
+	if err != nil {
+		return 0, s.check(err, "prune rejected requests")
+	}
+	return n, nil
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +13,32 @@ var pruneTests = []test{
 	{"PruneByCount", testPruneByCount},
 	{"PruneLimit", testPruneLimit},
 	{"PruneFreesDedupKeys", testPruneFreesDedupKeys},
+	{"PruneRejected", testPruneRejected},
+}
+
+func testPruneRejected(t *testing.T, s hookhub.Store) {
+	src := newSource(t, s)
+	var rejected []string
+	for i := range 3 {
+		ev := newEvent(src.ID, t0.Add(time.Duration(i)*time.Hour))
+		ev.Status = hookhub.EventRejected
+		must(t, s.SaveEvents(ctx(t), []*hookhub.NewEvent{{Event: ev}}))
+		rejected = append(rejected, ev.ID)
+	}
+	kept := newEvent(src.ID, t0) // accepted, as old as the oldest rejected one
+	must(t, s.SaveEvents(ctx(t), []*hookhub.NewEvent{{Event: kept}}))
+
+	n, err := s.PruneRejected(ctx(t), t0.Add(90*time.Minute), 100)
+	must(t, err)
+	equal(t, "pruned", n, 2)
+	left := remaining(t, s, src.ID)
+	slices.Sort(left)
+	want := []string{rejected[2], kept.ID}
+	slices.Sort(want)
+	equal(t, "left", left, want)
+	n, err = s.PruneRejected(ctx(t), t0.Add(90*time.Minute), 100)
+	must(t, err)
+	equal(t, "pruned again", n, 0)
 }
 
 // eventsOf saves n events of src received a minute apart from t0, each with a

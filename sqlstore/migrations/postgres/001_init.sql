@@ -55,6 +55,8 @@ CREATE TABLE events (
 -- Listing a source's events newest first, and pruning its oldest.
 CREATE INDEX events_source_id ON events (source_id, id);
 CREATE INDEX events_source_received ON events (source_id, received_at);
+-- Rejected requests are kept briefly; this finds the expired ones.
+CREATE INDEX events_rejected ON events (received_at) WHERE status = 'rejected';
 
 -- One row per (scope, key) taken: the event that holds the key and since
 -- when. It is taken over once its window has passed, and pruned with its
