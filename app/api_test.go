@@ -58,6 +58,7 @@ func TestAPIErrors(t *testing.T) {
 		{"POST", "/api/v1/sources", `{"nmae":"x"}`, "application/json", 400, "invalid"},
 		{"POST", "/api/v1/sources", `{"name":"x"}`, "text/plain", 415, "unsupported_media_type"},
 		{"POST", "/api/v1/sources", `{"name":"x","type":"nope"}`, "application/json", 400, "invalid"},
+		{"POST", "/api/v1/sources", `{"name":"a\u0000b"}`, "application/json", 400, "invalid"},
 		{"POST", "/api/v1/sources", `{"name":"x","verification":{"scheme":"hmac"}}`, "application/json", 400, "invalid"},
 		{"POST", "/api/v1/destinations", `{"name":"x","url":"ftp://x"}`, "application/json", 400, "invalid"},
 		{"POST", "/api/v1/destinations", `{"name":"x","url":"https://x.example","filter":{"expression":"event.type +"}}`, "application/json", 400, "invalid"},

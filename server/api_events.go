@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -75,11 +76,11 @@ const idempotencyWindow = 24 * time.Hour
 
 func (s *Server) handlePublishEvent(w http.ResponseWriter, r *http.Request) {
 	var in publishInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := decodeJSONBody(w, r, &in, false); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if in.Type == "" || len(in.Type) > 200 {
+	if in.Type == "" || len(in.Type) > 200 || strings.ContainsRune(in.Type, 0) {
 		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "type is required (at most 200 characters)"))
 		return
 	}

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -63,16 +65,32 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decodeJSON reads a JSON request body of at most 1 MiB into v, refusing unknown
 // fields so typos in field names are reported rather than ignored.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeJSONBody(w, r, v, true)
+}
+
+// decodeJSONBody is decodeJSON; rejectNUL refuses NUL characters anywhere in
+// the body, for settings (published payloads are stored as bytes and may
+// carry them).
+func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any, rejectNUL bool) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
 		return hookhub.Errorf(hookhub.EUNSUPPORTED, "request body must be application/json")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return hookhub.Errorf(hookhub.ETOOLARGE, "request body larger than 1 MiB")
 		}
+		return hookhub.Errorf(hookhub.EINVALID, "could not read the request body")
+	}
+	// Settings are text: a NUL character cannot be stored by PostgreSQL and
+	// has no use in a name, URL or header, so it is refused up front.
+	if rejectNUL && bytes.Contains(raw, []byte(`\u0000`)) {
+		return hookhub.Errorf(hookhub.EINVALID, "invalid JSON body: strings must not contain NUL characters")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return hookhub.Errorf(hookhub.EINVALID, "invalid JSON body: %s", jsonErrorText(err))
 	}
 	if dec.More() {

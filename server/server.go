@@ -54,10 +54,10 @@ type Server struct {
 	sources   *sourceCache
 
 	reopenWindow time.Duration
-	router    *router
-	stream    *stream
-	done      chan struct{} // closed by Shutdown: ends event streams
-	closeOnce sync.Once
+	router       *router
+	stream       *stream
+	done         chan struct{} // closed by Shutdown: ends event streams
+	closeOnce    sync.Once
 }
 
 // New returns a Server.
@@ -82,19 +82,19 @@ func New(o Options) *Server {
 	}
 	return &Server{
 		reopenWindow: o.ReopenWindow,
-		store:     o.Store,
-		log:       o.Logger,
-		metrics:   o.Metrics,
-		baseURL:   o.BaseURL,
-		now:       o.Now,
-		keys:      newKeyCache(),
-		committer: o.Committer,
-		notify:    o.Notify,
-		sender:    o.Sender,
-		sources:   newSourceCache(o.Store, o.Now),
-		router:    &router{store: o.Store, log: o.Logger, now: o.Now},
-		stream:    newStream(),
-		done:      make(chan struct{}),
+		store:        o.Store,
+		log:          o.Logger,
+		metrics:      o.Metrics,
+		baseURL:      o.BaseURL,
+		now:          o.Now,
+		keys:         newKeyCache(),
+		committer:    o.Committer,
+		notify:       o.Notify,
+		sender:       o.Sender,
+		sources:      newSourceCache(o.Store, o.Now),
+		router:       &router{store: o.Store, log: o.Logger, now: o.Now},
+		stream:       newStream(),
+		done:         make(chan struct{}),
 	}
 }
 
