@@ -29,8 +29,11 @@ type Delivery struct {
 	AttemptCount  int
 	NextAttemptAt time.Time
 	LastError     string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Held marks a pending delivery waiting for its paused destination to
+	// be resumed; it is not attempted until then.
+	Held      bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Attempt is one HTTP request of a delivery and what came back.

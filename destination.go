@@ -23,9 +23,12 @@ type Destination struct {
 	Filter  Filter
 	Retry   RetryPolicy
 
-	TimeoutSec          int // default 15
-	Enabled             bool
-	DisabledReason      string
+	TimeoutSec     int // default 15
+	Enabled        bool
+	DisabledReason string
+	// Paused holds new and pending deliveries undelivered until resumed;
+	// unlike a disabled destination, a paused one keeps receiving events.
+	Paused              bool
 	AllowManualDispatch bool
 	MaxConcurrency      int     // in-flight requests at once; default 10
 	RateLimit           float64 // requests per second; 0 = unlimited

@@ -45,6 +45,13 @@ type Store interface {
 	ListDestinations(ctx context.Context, p Page) ([]*Destination, string, error)
 	UpdateDestination(ctx context.Context, d *Destination) error
 	DeleteDestination(ctx context.Context, id string) error
+	// PauseDestination pauses or resumes a destination and, in the same
+	// transaction, holds or releases its pending deliveries. It returns
+	// how many deliveries changed.
+	PauseDestination(ctx context.Context, id string, paused bool, at time.Time) (int64, error)
+	// HoldDelivery holds one pending delivery whose destination turned out
+	// to be paused when it was claimed, and ends its lease.
+	HoldDelivery(ctx context.Context, id string) error
 
 	// AddDeliveries queues new deliveries of events already stored (replays).
 	AddDeliveries(ctx context.Context, ds []*Delivery) error

@@ -78,6 +78,12 @@ func (e *Engine) prepare(ctx context.Context, d *hookhub.Delivery, ev *hookhub.E
 	case !dest.Enabled:
 		e.rec.add(e.unsent(d, dest, "not sent: destination is disabled: "+orText(dest.DisabledReason, "by a user")))
 		return nil
+	case dest.Paused:
+		// Queued just before the pause took effect: hold it with the rest.
+		if err := e.opts.Store.HoldDelivery(ctx, d.ID); err != nil {
+			e.log.Error("holding delivery of paused destination", "delivery_id", d.ID, "err", err)
+		}
+		return nil
 	}
 	forward, err := e.forwardHeaders(ctx, ev)
 	if err != nil {
@@ -103,12 +109,12 @@ func (e *Engine) forwardHeaders(ctx context.Context, ev *hookhub.Event) ([]strin
 	return src.ForwardHeaders, nil
 }
 
-// destination returns the cached destination, but reads a disabled one again
-// before believing it: a destination enabled a moment ago must not have its
-// deliveries failed on a stale copy.
+// destination returns the cached destination, but reads a disabled or paused
+// one again before believing it: a destination enabled or resumed a moment ago
+// must not have its deliveries failed or held on a stale copy.
 func (e *Engine) destination(ctx context.Context, id string) (*hookhub.Destination, error) {
 	dest, err := e.dests.get(ctx, id)
-	if err != nil || dest.Enabled {
+	if err != nil || (dest.Enabled && !dest.Paused) {
 		return dest, err
 	}
 	e.dests.forget(id)

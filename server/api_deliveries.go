@@ -18,6 +18,7 @@ type deliveryJSON struct {
 	AttemptCount  int           `json:"attempt_count"`
 	NextAttemptAt *time.Time    `json:"next_attempt_at"`
 	LastError     string        `json:"last_error,omitempty"`
+	Held          bool          `json:"held,omitempty"` // pending until its destination is resumed
 	CreatedAt     time.Time     `json:"created_at"`
 	UpdatedAt     time.Time     `json:"updated_at"`
 	Attempts      []attemptJSON `json:"attempts,omitempty"`
@@ -39,7 +40,7 @@ type attemptJSON struct {
 func deliveryOut(d *hookhub.Delivery, attempts []*hookhub.Attempt) deliveryJSON {
 	out := deliveryJSON{
 		ID: d.ID, EventID: d.EventID, DestinationID: d.DestinationID, Status: d.Status, AttemptCount: d.AttemptCount,
-		LastError: d.LastError, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+		LastError: d.LastError, Held: d.Held, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 	}
 	if d.Status == hookhub.DeliveryPending && !d.NextAttemptAt.IsZero() {
 		t := d.NextAttemptAt.UTC()
@@ -172,7 +173,7 @@ func (s *Server) handleTestDestination(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := json.Marshal(testAlert(s.now().UTC(), dst))
-	d, err := s.queueSystemEvent(r.Context(), dst.ID, "hookhub.test", body, hookhub.TriggerTest, false)
+	d, err := s.queueSystemEvent(r.Context(), dst, "hookhub.test", body, hookhub.TriggerTest, false)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -188,23 +189,23 @@ func (s *Server) handleTestDestination(w http.ResponseWriter, r *http.Request) {
 // sendPing queues the ping a destination gets right after it is created.
 func (s *Server) sendPing(r *http.Request, dst *hookhub.Destination) error {
 	body, _ := json.Marshal(map[string]string{"destination_id": dst.ID, "hookhub_version": hookhub.Version})
-	_, err := s.queueSystemEvent(r.Context(), dst.ID, "ping", body, hookhub.TriggerPing, true)
+	_, err := s.queueSystemEvent(r.Context(), dst, "ping", body, hookhub.TriggerPing, true)
 	return err
 }
 
 // queueSystemEvent stores an event addressed to one destination with its
 // delivery; queued deliveries are picked up by the workers, the others are left
 // for the caller to send.
-func (s *Server) queueSystemEvent(ctx context.Context, destID, typ string, body []byte, trigger string, queue bool) (*hookhub.Delivery, error) {
+func (s *Server) queueSystemEvent(ctx context.Context, dst *hookhub.Destination, typ string, body []byte, trigger string, queue bool) (*hookhub.Delivery, error) {
 	now := s.now().UTC()
 	ev := &hookhub.Event{
 		ID: hookhub.NewID(hookhub.PrefixEvent), Type: typ, Status: hookhub.EventAccepted, ReceivedAt: now,
 		Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: body,
 		Verification: hookhub.VerificationResult{Scheme: "system", Result: hookhub.VerifyNone},
 	}
-	d := s.router.newDelivery(ev, destID, trigger)
+	d := s.router.newDelivery(ev, dst, trigger)
 	if !queue {
-		// Held out of the queue: far in the future until SendNow records it.
+		// Kept out of the queue: far in the future until SendNow records it.
 		d.NextAttemptAt = now.Add(100 * 365 * 24 * time.Hour)
 	}
 	if err := s.store.SaveEvents(ctx, []*hookhub.NewEvent{{Event: ev, Deliveries: []*hookhub.Delivery{d}}}); err != nil {

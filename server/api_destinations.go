@@ -76,7 +76,9 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 		s.writeError(w, r, err)
 		return
 	}
-	s.updateDestination(w, r, func(d *hookhub.Destination) error {
+	var wasPaused bool
+	s.updateDestinationThen(w, r, func(d *hookhub.Destination) error {
+		wasPaused = d.Paused
 		in.apply(d)
 		if in.Enabled != nil && *in.Enabled {
 			d.DisabledReason, d.ConsecutiveFailures = "", 0
@@ -85,7 +87,46 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 			d.Signing.Secret = signing.NewSecret()
 		}
 		return nil
+	}, func(d *hookhub.Destination, _ *destinationJSON) error {
+		// The pause state moves the destination's deliveries, so it has its
+		// own store call, made once the other settings are saved.
+		if d.Paused == wasPaused {
+			return nil
+		}
+		return s.setPaused(r, d.ID, d.Paused)
 	})
+}
+
+// handlePauseDestination pauses (or resumes) a destination: while paused it
+// keeps receiving events, but its deliveries are held, pending, until resumed.
+// Resuming releases them to the queue with their retry schedule intact.
+func (s *Server) handlePauseDestination(paused bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if err := s.setPaused(r, id, paused); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		d, err := s.store.GetDestination(r.Context(), id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, destinationOut(d))
+	}
+}
+
+func (s *Server) setPaused(r *http.Request, id string, paused bool) error {
+	n, err := s.store.PauseDestination(r.Context(), id, paused, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	s.router.invalidate()
+	if !paused {
+		s.notify()
+	}
+	s.logger(r).Info("destination pause changed", "destination_id", id, "paused", paused, "deliveries", n)
+	return nil
 }
 
 // handleEnableDestination re-enables a destination that was disabled by hand,
@@ -132,7 +173,10 @@ func (s *Server) handleRotateDestinationSecret(w http.ResponseWriter, r *http.Re
 		d.Signing.Secret = signing.NewSecret()
 		secret = d.Signing.Secret
 		return nil
-	}, func(out *destinationJSON) { out.Secret = secret })
+	}, func(_ *hookhub.Destination, out *destinationJSON) error {
+		out.Secret = secret
+		return nil
+	})
 }
 
 func (s *Server) handleDeleteDestination(w http.ResponseWriter, r *http.Request) {
@@ -149,8 +193,9 @@ func (s *Server) updateDestination(w http.ResponseWriter, r *http.Request, chang
 }
 
 // updateDestinationThen loads, changes, checks and saves a destination, then
-// answers it (after decorate, when given).
-func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, change func(*hookhub.Destination) error, decorate func(*destinationJSON)) {
+// answers it (after then, when given).
+func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, change func(*hookhub.Destination) error,
+	then func(*hookhub.Destination, *destinationJSON) error) {
 	d, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -180,8 +225,11 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 	}
 	s.router.invalidate()
 	out := destinationOut(d)
-	if decorate != nil {
-		decorate(&out)
+	if then != nil {
+		if err := then(d, &out); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -24,6 +24,7 @@ type destinationJSON struct {
 	TimeoutSeconds      int               `json:"timeout_seconds"`
 	Enabled             bool              `json:"enabled"`
 	DisabledReason      string            `json:"disabled_reason,omitempty"`
+	Paused              bool              `json:"paused"`
 	AllowManualDispatch bool              `json:"allow_manual_dispatch"`
 	MaxConcurrency      int               `json:"max_concurrency"`
 	RateLimit           float64           `json:"rate_limit"`
@@ -63,7 +64,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		Filter: filterJSON{EventTypes: nonNil(d.Filter.EventTypes), Severities: nonNil(d.Filter.Severities),
 			SourceIDs: nonNil(d.Filter.SourceIDs), Expression: d.Filter.Expression},
 		Retry:          retryJSON{MaxRetries: d.Retry.MaxRetries, ScheduleSeconds: d.Retry.ScheduleSeconds},
-		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason,
+		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason, Paused: d.Paused,
 		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
 		ConsecutiveFailures: d.ConsecutiveFailures, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 	}
@@ -86,6 +87,7 @@ type destinationInput struct {
 	Retry               *retryJSON         `json:"retry"`
 	TimeoutSeconds      *int               `json:"timeout_seconds"`
 	Enabled             *bool              `json:"enabled"`
+	Paused              *bool              `json:"paused"`
 	AllowManualDispatch *bool              `json:"allow_manual_dispatch"`
 	MaxConcurrency      *int               `json:"max_concurrency"`
 	RateLimit           *float64           `json:"rate_limit"`
@@ -100,6 +102,7 @@ func (in *destinationInput) apply(d *hookhub.Destination) {
 	setIf(&d.Method, in.Method)
 	setIf(&d.TimeoutSec, in.TimeoutSeconds)
 	setIf(&d.Enabled, in.Enabled)
+	setIf(&d.Paused, in.Paused)
 	setIf(&d.AllowManualDispatch, in.AllowManualDispatch)
 	setIf(&d.MaxConcurrency, in.MaxConcurrency)
 	setIf(&d.RateLimit, in.RateLimit)

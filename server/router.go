@@ -92,7 +92,7 @@ func (rt *router) routeInbound(ctx context.Context, ev *hookhub.Event, src *hook
 		// A destination named by the source takes all its events unless its
 		// own filter narrows them further.
 		if rd.m.Match(in.get(rd.m)) {
-			out = append(out, rt.newDelivery(ev, rd.d.ID, hookhub.TriggerInitial))
+			out = append(out, rt.newDelivery(ev, rd.d, hookhub.TriggerInitial))
 		}
 	}
 	return out
@@ -108,17 +108,19 @@ func (rt *router) routePublished(ctx context.Context, ev *hookhub.Event, severit
 	var out []*hookhub.Delivery
 	for _, rd := range rt.load(ctx) {
 		if rd.d.Enabled && rd.m.Match(in.get(rd.m)) {
-			out = append(out, rt.newDelivery(ev, rd.d.ID, hookhub.TriggerInitial))
+			out = append(out, rt.newDelivery(ev, rd.d, hookhub.TriggerInitial))
 		}
 	}
 	return out
 }
 
-func (rt *router) newDelivery(ev *hookhub.Event, destID, trigger string) *hookhub.Delivery {
+// newDelivery queues ev for dest, held from the start when dest is paused.
+func (rt *router) newDelivery(ev *hookhub.Event, dest *hookhub.Destination, trigger string) *hookhub.Delivery {
 	now := rt.now().UTC()
 	return &hookhub.Delivery{
-		ID: hookhub.NewID(hookhub.PrefixDelivery), EventID: ev.ID, DestinationID: destID,
-		Status: hookhub.DeliveryPending, Trigger: trigger, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
+		ID: hookhub.NewID(hookhub.PrefixDelivery), EventID: ev.ID, DestinationID: dest.ID,
+		Status: hookhub.DeliveryPending, Trigger: trigger, Held: dest.Paused,
+		NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
 	}
 }
 

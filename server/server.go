@@ -139,6 +139,8 @@ func (s *Server) routes() []route {
 		{method: "PATCH", path: "/api/v1/destinations/{id}", handler: s.handleUpdateDestination},
 		{method: "DELETE", path: "/api/v1/destinations/{id}", handler: s.handleDeleteDestination},
 		{method: "POST", path: "/api/v1/destinations/{id}/enable", handler: s.handleEnableDestination},
+		{method: "POST", path: "/api/v1/destinations/{id}/pause", handler: s.handlePauseDestination(true)},
+		{method: "POST", path: "/api/v1/destinations/{id}/resume", handler: s.handlePauseDestination(false)},
 		{method: "POST", path: "/api/v1/destinations/{id}/test", handler: s.handleTestDestination},
 		{method: "POST", path: "/api/v1/destinations/{id}/rotate-secret", handler: s.handleRotateDestinationSecret},
 		{method: "POST", path: "/api/v1/destinations/{id}/resend-failed", handler: s.handleResendFailed},

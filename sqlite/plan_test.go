@@ -19,7 +19,7 @@ func TestClaimUsesDueIndex(t *testing.T) {
 	}
 	defer db.Close()
 	rows, err := db.Query(`EXPLAIN QUERY PLAN SELECT id FROM deliveries
-		WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+		WHERE status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 		ORDER BY next_attempt_at LIMIT ?`, 1, 1, 10)
 	if err != nil {
 		t.Fatal(err)

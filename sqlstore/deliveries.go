@@ -12,19 +12,19 @@ import (
 // deliveryCols are the columns written when a delivery is created; reads
 // leave out lease_until, which only the queue needs.
 const (
-	deliveryCols       = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, lease_until, last_error, created_at, updated_at`
-	deliverySelectCols = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, last_error, created_at, updated_at`
+	deliveryCols       = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, lease_until, last_error, held, created_at, updated_at`
+	deliverySelectCols = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, last_error, held, created_at, updated_at`
 )
 
 func (s *Store) deliveryArgs(d *hookhub.Delivery) []any {
 	return []any{d.ID, d.EventID, d.DestinationID, d.Status, d.Trigger, d.AttemptCount,
-		s.d.t(d.NextAttemptAt), nil, d.LastError, s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt)}
+		s.d.t(d.NextAttemptAt), nil, d.LastError, d.Held, s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt)}
 }
 
 func scanDelivery(row scanner) (*hookhub.Delivery, error) {
 	var d hookhub.Delivery
 	err := row.Scan(&d.ID, &d.EventID, &d.DestinationID, &d.Status, &d.Trigger, &d.AttemptCount,
-		tm(&d.NextAttemptAt), &d.LastError, tm(&d.CreatedAt), tm(&d.UpdatedAt))
+		tm(&d.NextAttemptAt), &d.LastError, &d.Held, tm(&d.CreatedAt), tm(&d.UpdatedAt))
 	if err != nil {
 		return nil, err
 	}

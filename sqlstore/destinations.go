@@ -2,11 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/hookhub/hookhub"
 )
 
-const destinationCols = `id, name, url, enabled, disabled_reason, consecutive_failures, config, secrets, created_at, updated_at`
+const destinationCols = `id, name, url, enabled, disabled_reason, paused, consecutive_failures, config, secrets, created_at, updated_at`
 
 // CreateDestination stores a new destination, giving it an ID and timestamps if unset.
 func (s *Store) CreateDestination(ctx context.Context, d *hookhub.Destination) error {
@@ -22,8 +24,8 @@ func (s *Store) CreateDestination(ctx context.Context, d *hookhub.Destination) e
 	if err != nil {
 		return err
 	}
-	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO destinations (`+destinationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		d.ID, d.Name, d.URL, d.Enabled, d.DisabledReason, d.ConsecutiveFailures, config, secrets,
+	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO destinations (`+destinationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		d.ID, d.Name, d.URL, d.Enabled, d.DisabledReason, d.Paused, d.ConsecutiveFailures, config, secrets,
 		s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt))
 	return s.check(err, "create destination")
 }
@@ -46,7 +48,8 @@ func (s *Store) ListDestinations(ctx context.Context, p hookhub.Page) ([]*hookhu
 }
 
 // UpdateDestination saves every setting of an existing destination but its
-// creation time, including ConsecutiveFailures (so that re-enabling can reset it).
+// creation time and pause state, including ConsecutiveFailures (so that
+// re-enabling can reset it). PauseDestination pauses and resumes.
 func (s *Store) UpdateDestination(ctx context.Context, d *hookhub.Destination) error {
 	d.UpdatedAt = s.stamp(d.UpdatedAt)
 	config, secrets, err := s.destinationColumns(d)
@@ -65,6 +68,38 @@ func (s *Store) DeleteDestination(ctx context.Context, id string) error {
 	return s.affected(res, err, "delete destination", "destination", id)
 }
 
+// PauseDestination sets the pause state and holds (on pause) or releases (on
+// resume) the destination's pending deliveries in the same transaction, so no
+// delivery created before the change is left on the wrong side of it.
+func (s *Store) PauseDestination(ctx context.Context, id string, paused bool, at time.Time) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE destinations SET paused = ?, updated_at = ? WHERE id = ?`),
+			paused, s.d.t(s.stamp(at)), id)
+		if err != nil {
+			return err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 0 {
+			return hookhub.Errorf(hookhub.ENOTFOUND, "destination %s not found", id)
+		}
+		q := `UPDATE deliveries SET held = TRUE WHERE destination_id = ? AND status = 'pending' AND held = FALSE`
+		if !paused {
+			q = `UPDATE deliveries SET held = FALSE WHERE destination_id = ? AND held = TRUE`
+		}
+		if res, err = tx.ExecContext(ctx, s.q(q), id); err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
+		return 0, err
+	}
+	return n, s.check(err, "pause destination")
+}
+
 func (s *Store) destinationColumns(d *hookhub.Destination) (config string, secrets []byte, err error) {
 	c, sec := destinationConfigOf(d)
 	if config, err = jsonText(c); err != nil {
@@ -78,7 +113,7 @@ func (s *Store) scanDestination(row scanner) (*hookhub.Destination, error) {
 	var d hookhub.Destination
 	var c destinationConfig
 	var sealed []byte
-	err := row.Scan(&d.ID, &d.Name, &d.URL, &d.Enabled, &d.DisabledReason, &d.ConsecutiveFailures,
+	err := row.Scan(&d.ID, &d.Name, &d.URL, &d.Enabled, &d.DisabledReason, &d.Paused, &d.ConsecutiveFailures,
 		js(&c), &sealed, tm(&d.CreatedAt), tm(&d.UpdatedAt))
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 	now = s.stamp(now)
 	query := `UPDATE deliveries SET lease_until = ?
 		WHERE id IN (SELECT id FROM deliveries
-			WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+			WHERE status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY next_attempt_at LIMIT ? ` + s.d.claimLock + `)
 		RETURNING ` + deliverySelectCols
 	rows, err := s.write.QueryContext(ctx, s.q(query), s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), limit)
@@ -39,4 +39,12 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 		return list[i].ID < list[j].ID
 	})
 	return list, nil
+}
+
+// HoldDelivery holds a pending delivery claimed for a destination that was
+// paused meanwhile and ends its lease; resuming the destination releases it.
+func (s *Store) HoldDelivery(ctx context.Context, id string) error {
+	_, err := s.write.ExecContext(ctx, s.q(`UPDATE deliveries SET held = TRUE, lease_until = NULL
+		WHERE id = ? AND status = 'pending'`), id)
+	return s.check(err, "hold delivery")
 }

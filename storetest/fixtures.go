@@ -60,6 +60,7 @@ func fullDestination() *hookhub.Destination {
 		TimeoutSec:          20,
 		Enabled:             true,
 		DisabledReason:      "was off once",
+		Paused:              true,
 		AllowManualDispatch: true,
 		MaxConcurrency:      3,
 		RateLimit:           2.5,

@@ -20,7 +20,6 @@ var incidentTests = []test{
 	{"IncidentNotFound", testIncidentNotFound},
 }
 
-
 func alertIn(src, fp, status string, at time.Time) *hookhub.AlertInput {
 	return &hookhub.AlertInput{
 		Alert: hookhub.Alert{Title: "CPU high " + fp, Severity: hookhub.SeverityHigh, Status: status, Fingerprint: fp,

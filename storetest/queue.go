@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,8 @@ var queueTests = []test{
 	{"ClaimOrderAndLimit", testClaimOrderAndLimit},
 	{"ClaimConcurrent", testClaimConcurrent},
 	{"ListDeliveries", testListDeliveries},
+	{"PauseHoldsDeliveries", testPauseHoldsDeliveries},
+	{"HoldClaimedDelivery", testHoldClaimedDelivery},
 }
 
 func claimedIDs(t *testing.T, s hookhub.Store, now time.Time, lease time.Duration, limit int) []string {
@@ -163,4 +166,73 @@ func testListDeliveries(t *testing.T, s hookhub.Store) {
 	}
 	_, err := s.GetDelivery(ctx(t), "dlv_missing")
 	wantCode(t, err, hookhub.ENOTFOUND)
+}
+
+// testPauseHoldsDeliveries: pausing a destination keeps its pending deliveries
+// out of claims (but not other destinations'), deliveries created held stay
+// out too, and resuming releases them all with their due times intact.
+func testPauseHoldsDeliveries(t *testing.T, s hookhub.Store) {
+	src, paused, other := newSource(t, s), newDestination(t, s), newDestination(t, s)
+	_, done := saveWithDeliveries(t, s, src.ID, t0, paused.ID)
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{
+		Attempt: fullAttempt(done[0].ID, 1, t0), Status: hookhub.DeliverySucceeded}}))
+	_, first := saveWithDeliveries(t, s, src.ID, t0, paused.ID, other.ID)
+
+	n, err := s.PauseDestination(ctx(t), paused.ID, true, t0)
+	must(t, err)
+	equal(t, "deliveries held by the pause (the succeeded one is not)", n, int64(1))
+	got, err := s.GetDestination(ctx(t), paused.ID)
+	must(t, err)
+	equal(t, "paused after pause", got.Paused, true)
+
+	// The router creates deliveries to a paused destination held.
+	ev := newEvent(src.ID, t0)
+	late := deliveryTo(paused.ID, t0)
+	late.Held = true
+	must(t, s.SaveEvents(ctx(t), []*hookhub.NewEvent{{Event: ev, Deliveries: []*hookhub.Delivery{late}}}))
+
+	equal(t, "claim while paused", claimedIDs(t, s, t0.Add(time.Hour), time.Minute, 10), []string{first[1].ID})
+	d, err := s.GetDelivery(ctx(t), first[0].ID)
+	must(t, err)
+	equal(t, "held delivery status", [2]any{d.Status, d.Held}, [2]any{hookhub.DeliveryPending, true})
+
+	n, err = s.PauseDestination(ctx(t), paused.ID, false, t0.Add(time.Minute))
+	must(t, err)
+	equal(t, "deliveries released by the resume", n, int64(2))
+	got, err = s.GetDestination(ctx(t), paused.ID)
+	must(t, err)
+	equal(t, "paused after resume", got.Paused, false)
+	claimed, err := s.ClaimDeliveries(ctx(t), t0.Add(time.Hour), time.Minute, 10)
+	must(t, err)
+	var ids []string
+	for _, c := range claimed {
+		ids = append(ids, c.ID)
+		if c.Held || !c.NextAttemptAt.Equal(t0) {
+			t.Errorf("released delivery %s: held %v, due %v; want not held, due %v", c.ID, c.Held, c.NextAttemptAt, t0)
+		}
+	}
+	slices.Sort(ids)
+	want := []string{first[0].ID, late.ID}
+	slices.Sort(want)
+	equal(t, "claim after resume", ids, want)
+
+	_, err = s.PauseDestination(ctx(t), "dst_missing", true, t0)
+	wantCode(t, err, hookhub.ENOTFOUND)
+}
+
+// testHoldClaimedDelivery: a delivery claimed just before its destination was
+// paused is held by the engine; its lease ends and it waits for the resume.
+func testHoldClaimedDelivery(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
+	equal(t, "first claim", claimedIDs(t, s, t0, time.Hour, 10), []string{ds[0].ID})
+	must(t, s.HoldDelivery(ctx(t), ds[0].ID))
+	equal(t, "claim after hold, past the lease", claimedIDs(t, s, t0.Add(2*time.Hour), time.Hour, 10), []string(nil))
+	_, err := s.PauseDestination(ctx(t), dst.ID, true, t0)
+	must(t, err)
+	n, err := s.PauseDestination(ctx(t), dst.ID, false, t0)
+	must(t, err)
+	equal(t, "released", n, int64(1))
+	// The lease ended with the hold, so the delivery is claimable at once.
+	equal(t, "claim after resume", claimedIDs(t, s, t0, time.Hour, 10), []string{ds[0].ID})
 }
