@@ -3,6 +3,7 @@ package hookhub
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"sync"
 	"time"
 )
 
@@ -25,14 +26,57 @@ const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
 
 // NewID returns prefix + "_" + 26 base32 characters: 48 bits of milliseconds since
 // the epoch followed by 80 random bits, so IDs sort by creation time (as ULIDs do).
+// IDs made by one process in the same millisecond also sort in creation order,
+// so that lists ordered by ID show events in the order they arrived.
 func NewID(prefix string) string {
-	return newIDAt(prefix, time.Now())
+	return defaultIDs.next(prefix, time.Now())
+}
+
+// defaultIDs is the process's monotonic ID source: IDs are process-wide by
+// nature, so this is the one piece of package state.
+var defaultIDs idSource
+
+// idSource makes IDs that strictly increase: within one millisecond (or if the
+// clock steps back) the previous ID's random part is incremented instead of
+// drawn anew, as ULID's monotonic mode does.
+type idSource struct {
+	mu   sync.Mutex
+	last [16]byte
+}
+
+func (s *idSource) next(prefix string, t time.Time) string {
+	var raw [16]byte
+	binary.BigEndian.PutUint64(raw[:8], uint64(t.UnixMilli())<<16)
+	rand.Read(raw[6:])
+	s.mu.Lock()
+	if lastMS := binary.BigEndian.Uint64(s.last[:8]) >> 16; uint64(t.UnixMilli()) <= lastMS {
+		raw = s.last
+		increment(&raw)
+	}
+	s.last = raw
+	s.mu.Unlock()
+	return encodeID(prefix, raw)
+}
+
+// increment adds one to the 128-bit big-endian number; a carry out of the
+// random part moves into the millisecond, which keeps the order.
+func increment(raw *[16]byte) {
+	for i := 15; i >= 0; i-- {
+		raw[i]++
+		if raw[i] != 0 {
+			return
+		}
+	}
 }
 
 func newIDAt(prefix string, t time.Time) string {
 	var raw [16]byte
 	binary.BigEndian.PutUint64(raw[:8], uint64(t.UnixMilli())<<16)
 	rand.Read(raw[6:])
+	return encodeID(prefix, raw)
+}
+
+func encodeID(prefix string, raw [16]byte) string {
 	buf := make([]byte, 0, len(prefix)+27)
 	buf = append(buf, prefix...)
 	buf = append(buf, '_')
