@@ -36,7 +36,8 @@ type loadSpec struct {
 	// run goes on (the gate uses it).
 	Accepted *atomic.Int64
 	// OnWindow is called once when the measured window opens and once when it
-	// closes, so a scenario can read the receiver's counters at the same instants.
+	// closes, with the edge's time, so a scenario can read the receiver's
+	// counters at the same instants.
 	OnWindow func(open bool, at time.Time)
 	NewReq   func(now time.Time) (*http.Request, error)
 }
@@ -251,23 +252,26 @@ func pace(ctx context.Context, rate float64, slots chan<- struct{}, dropped *ato
 	}
 }
 
+// windowEvents calls OnWindow at the window's edges with the edge's exact
+// time, the one workers compare their send times to.
 func windowEvents(ctx context.Context, spec loadSpec, winStart, winEnd time.Time) {
 	if spec.OnWindow == nil {
 		return
 	}
 	select {
 	case <-time.After(time.Until(winStart)):
-		spec.OnWindow(true, time.Now())
+		spec.OnWindow(true, winStart)
 	case <-ctx.Done():
-		spec.OnWindow(true, time.Now())
+		spec.OnWindow(true, winStart)
 		spec.OnWindow(false, time.Now())
 		return
 	}
 	select {
 	case <-time.After(time.Until(winEnd)):
+		spec.OnWindow(false, winEnd)
 	case <-ctx.Done():
+		spec.OnWindow(false, time.Now())
 	}
-	spec.OnWindow(false, time.Now())
 }
 
 // percentile returns the nearest-rank p-th percentile (0 < p ≤ 100) of sorted

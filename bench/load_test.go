@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	var hundred []time.Duration
+	for i := 1; i <= 100; i++ {
+		hundred = append(hundred, ms(i))
+	}
+	tests := []struct {
+		name    string
+		samples []time.Duration
+		p       float64
+		want    time.Duration
+	}{
+		{"empty", nil, 50, 0},
+		{"one sample", []time.Duration{ms(7)}, 99, ms(7)},
+		{"p50 of 1..100", hundred, 50, ms(50)},
+		{"p99 of 1..100", hundred, 99, ms(99)},
+		{"p100 is the max", hundred, 100, ms(100)},
+		{"nearest rank rounds up", []time.Duration{ms(1), ms(2), ms(3)}, 50, ms(2)},
+		{"p99 of 3 is the max", []time.Duration{ms(1), ms(2), ms(3)}, 99, ms(3)},
+	}
+	for _, tt := range tests {
+		if got := percentile(tt.samples, tt.p); got != tt.want {
+			t.Errorf("%s: percentile(p%g) = %v, want %v", tt.name, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestWebhookRequest(t *testing.T) {
+	wh := newWebhook("http://127.0.0.1:1/hooks/k", "s3cret")
+	now := time.Unix(1700000000, 123456789)
+	req, err := wh.NewReq(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(req.Body)
+	if len(body) != bodySize {
+		t.Errorf("body is %d bytes, want %d", len(body), bodySize)
+	}
+	if !json.Valid(body) {
+		t.Errorf("body is not JSON: %s", body)
+	}
+	mac := hmac.New(sha256.New, []byte("s3cret"))
+	mac.Write(body)
+	if got, want := req.Header.Get("X-Hub-Signature-256"), "sha256="+hex.EncodeToString(mac.Sum(nil)); got != want {
+		t.Errorf("signature %q, want %q", got, want)
+	}
+	sent, ok := sendTime(body[:len(tsPrefix)+19])
+	if !ok || sent != now.UnixNano() {
+		t.Errorf("sendTime = %d, %v; want %d", sent, ok, now.UnixNano())
+	}
+	next, _ := wh.NewReq(now)
+	if next.Header.Get("X-GitHub-Delivery") == req.Header.Get("X-GitHub-Delivery") {
+		t.Error("two requests share a delivery id; Hookhub would drop the second as a duplicate")
+	}
+}
+
+func TestSendTimeIgnoresOtherBodies(t *testing.T) {
+	for _, b := range []string{"", `{"destination_id":"dst_1","hookhub_version":"x"}`, `{"bench_ts":12}`} {
+		if _, ok := sendTime([]byte(b)); ok {
+			t.Errorf("sendTime(%q) accepted a body without a bench timestamp", b)
+		}
+	}
+}
+
+func sampleReport() *report {
+	r := &report{Started: time.Unix(0, 0).UTC(), Host: map[string]string{}, Settings: map[string]string{}}
+	r.add(&figure{Scenario: "baseline", Store: "net/http", Name: "requests/s", Value: 20000, Unit: "req/s", base: "rate"})
+	r.add(&figure{Scenario: "baseline", Store: "net/http", Name: "latency p99", Value: 4, Unit: "ms", base: "p99"})
+	r.add(&figure{Scenario: "ingest", Store: "sqlite", Name: "requests/s", Value: 12000, Unit: "req/s", base: "rate", Target: baselineAtLeast(0.5)})
+	r.add(&figure{Scenario: "ingest", Store: "sqlite", Name: "latency p99", Value: 25, Unit: "ms", base: "p99", Target: atMost(20)})
+	r.add(&figure{Scenario: "backlog", Store: "sqlite", Name: "peak RSS", Value: 80, Unit: "MB"})
+	r.finish()
+	return r
+}
+
+func TestReportFinish(t *testing.T) {
+	r := sampleReport()
+	ingest, p99, rss := r.Figures[2], r.Figures[3], r.Figures[4]
+	if ingest.Ratio == nil || *ingest.Ratio != 0.6 {
+		t.Errorf("ingest ratio = %v, want 0.6", ingest.Ratio)
+	}
+	if ingest.Met == nil || !*ingest.Met {
+		t.Error("ingest at 0.6× baseline should meet >= 0.5×")
+	}
+	if p99.Met == nil || *p99.Met {
+		t.Error("p99 of 25 ms should miss <= 20 ms")
+	}
+	if p99.Ratio == nil || *p99.Ratio != 6.25 {
+		t.Errorf("p99 ratio = %v, want 6.25 (against the baseline's p99)", p99.Ratio)
+	}
+	if rss.Ratio != nil || rss.Met != nil {
+		t.Error("memory has no baseline and no target here")
+	}
+	if r.Figures[0].Ratio != nil {
+		t.Error("the baseline gets no ratio to itself")
+	}
+}
+
+func TestTargetWithoutBaselineIsNotJudged(t *testing.T) {
+	r := &report{}
+	r.add(&figure{Scenario: "ingest", Name: "requests/s", Value: 1, Unit: "req/s", base: "rate", Target: baselineAtLeast(0.5)})
+	r.finish()
+	if r.Figures[0].Met != nil {
+		t.Error("a target relative to the baseline was judged in a run without a baseline")
+	}
+}
+
+func TestTable(t *testing.T) {
+	r := sampleReport()
+	r.Failures = []string{"backlog on sqlite: boom"}
+	var buf bytes.Buffer
+	if err := r.writeTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"scenario", "vs baseline",
+		"20,000 req/s", "12,000 req/s", "0.60×", ">= 0.5× baseline", "met",
+		"25.00 ms", "<= 20.00 ms", "MISSED", "80.0 MB",
+		"FAILED", "backlog on sqlite: boom",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if lines := strings.Count(out, "\n"); lines != 1+5+1 {
+		t.Errorf("table has %d lines, want header + 5 figures + 1 failure:\n%s", lines, out)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	var buf bytes.Buffer
+	if err := sampleReport().writeJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Figures []struct {
+			Scenario string   `json:"scenario"`
+			Figure   string   `json:"figure"`
+			Value    float64  `json:"value"`
+			Ratio    *float64 `json:"ratio_to_baseline"`
+			Met      *bool    `json:"met"`
+			Target   *struct {
+				Op    string  `json:"op"`
+				Value float64 `json:"value"`
+			} `json:"target"`
+		} `json:"figures"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Figures) != 5 {
+		t.Fatalf("%d figures in JSON, want 5", len(got.Figures))
+	}
+	f := got.Figures[3]
+	if f.Scenario != "ingest" || f.Figure != "latency p99" || f.Value != 25 || f.Target == nil || f.Target.Op != "<=" || f.Met == nil || *f.Met {
+		t.Errorf("ingest p99 in JSON = %+v", f)
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	tests := []struct {
+		v    float64
+		unit string
+		want string
+	}{
+		{1234567.4, "deliveries/s", "1,234,567 deliveries/s"},
+		{999, "req/s", "999 req/s"},
+		{-1500, "count", "-1,500"},
+		{0, "count", "0"},
+		{3.14159, "ms", "3.14 ms"},
+		{1.5, "×", "1.50×"},
+	}
+	for _, tt := range tests {
+		if got := formatValue(tt.v, tt.unit); got != tt.want {
+			t.Errorf("formatValue(%v, %q) = %q, want %q", tt.v, tt.unit, got, tt.want)
+		}
+	}
+}
