@@ -230,7 +230,7 @@ func TestIncidentLifecycleAndNotifications(t *testing.T) {
 		h.mustAPI(200, "POST", "/api/v1/incidents/"+id+"/ack", nil, nil)
 		h.mustAPI(409, "POST", "/api/v1/incidents/"+id+"/ack", nil, nil)
 		h.mustAPI(409, "POST", "/api/v1/incidents/"+id+"/close", nil, nil)
-		h.mustAPI(201, "POST", "/api/v1/incidents/"+id+"/comments", map[string]any{"message": "disk full on db-1"}, nil)
+		h.mustAPI(201, "POST", "/api/v1/incidents/"+id+"/comments", map[string]any{"body": "disk full on db-1"}, nil)
 		h.mustAPI(400, "POST", "/api/v1/incidents/"+id+"/comments", map[string]any{"message": "  "}, nil)
 		h.mustAPI(200, "POST", "/api/v1/incidents/"+id+"/resolve", map[string]any{"message": "freed space"}, nil)
 		h.mustAPI(200, "POST", "/api/v1/incidents/"+id+"/close", nil, nil)
@@ -247,6 +247,10 @@ func TestIncidentLifecycleAndNotifications(t *testing.T) {
 		}
 		if inc.Status != "closed" || strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Fatalf("incident %+v timeline %v, want %v", inc, got, want)
+		}
+		// The comment's text comes from body; the resolve note from its alias.
+		if c, r := inc.Timeline[2].Message, inc.Timeline[3].Message; c != "disk full on db-1" || r != "freed space" {
+			t.Fatalf("timeline messages %q, %q", c, r)
 		}
 
 		wantTypes := []string{"incident.triggered", "incident.acknowledged", "incident.commented", "incident.resolved", "incident.closed"}

@@ -113,6 +113,21 @@ func TestDestinationSecretRotation(t *testing.T) {
 			t.Fatalf("unsigned destination got a secret")
 		}
 		h.mustAPI(409, "POST", "/api/v1/destinations/"+noneDst.ID+"/rotate-secret", nil, nil)
+		// Switching it to signed shows its first secret once, and it signs.
+		var signed destination
+		h.mustAPI(200, "PATCH", "/api/v1/destinations/"+noneDst.ID, map[string]any{"signing": map[string]any{"scheme": "standard-webhooks"}}, &signed)
+		if !strings.HasPrefix(signed.Secret, "whsec_") {
+			t.Fatalf("destination switched to signed answered secret %q", signed.Secret)
+		}
+		var again destination
+		h.mustAPI(200, "GET", "/api/v1/destinations/"+noneDst.ID, nil, &again)
+		if again.Secret != "" {
+			t.Fatal("the secret is shown again after the switch")
+		}
+		h.mustAPI(200, "POST", "/api/v1/destinations/"+noneDst.ID+"/test", nil, nil)
+		if tests := rcv.withEvent("hookhub.test"); !verifiesWith(t, signed.Secret, tests[len(tests)-1]) {
+			t.Fatal("the new secret does not verify the test alert")
+		}
 		h.mustAPI(400, "POST", "/api/v1/destinations/"+dst.ID+"/rotate-secret", map[string]any{"grace_seconds": -1}, nil)
 	})
 }

@@ -77,17 +77,22 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	var wasPaused bool
+	var newSecret string
 	s.updateDestinationThen(w, r, func(d *hookhub.Destination) error {
 		wasPaused = d.Paused
 		in.apply(d)
 		if in.Enabled != nil && *in.Enabled {
 			d.DisabledReason, d.ConsecutiveFailures = "", 0
 		}
+		// A destination switched from unsigned to signed gets its first
+		// secret here, shown in this answer only, as on creation.
 		if d.Signing.Scheme != hookhub.SignNone && d.Signing.Secret == "" {
 			d.Signing.Secret = signing.NewSecret()
+			newSecret = d.Signing.Secret
 		}
 		return nil
-	}, func(d *hookhub.Destination, _ *destinationJSON) error {
+	}, func(d *hookhub.Destination, out *destinationJSON) error {
+		out.Secret = newSecret
 		// The pause state moves the destination's deliveries, so it has its
 		// own store call, made once the other settings are saved.
 		if d.Paused == wasPaused {

@@ -76,8 +76,10 @@ func (s *Server) handleIncidentTimeline(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusOK, listJSON[timelineJSON]{Data: out})
 }
 
-// messageInput is the body of an action (optional) or a comment.
+// messageInput is the body of an action (optional) or a comment: the text is
+// in body, or in message, its alias.
 type messageInput struct {
+	Body    string `json:"body"`
 	Message string `json:"message"`
 }
 
@@ -124,7 +126,8 @@ func (s *Server) announceChange(r *http.Request, inc *hookhub.Incident, e *hookh
 	}
 }
 
-// readMessage reads {"message": "…"}; the body may be absent unless required.
+// readMessage reads {"body": "…"} (or {"message": "…"}) into Message; the
+// request body may be absent unless required.
 func readMessage(w http.ResponseWriter, r *http.Request, required bool) (messageInput, error) {
 	var in messageInput
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCommentBytes+1024))
@@ -144,6 +147,9 @@ func readMessage(w http.ResponseWriter, r *http.Request, required bool) (message
 		if err := dec.Decode(&in); err != nil {
 			return in, hookhub.Errorf(hookhub.EINVALID, "invalid JSON body: %s", jsonErrorText(err))
 		}
+	}
+	if in.Body != "" {
+		in.Message = in.Body
 	}
 	in.Message = strings.TrimSpace(in.Message)
 	switch {
