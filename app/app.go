@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"sync"
@@ -45,6 +46,8 @@ type Main struct {
 	engine    *delivery.Engine
 	srv       *server.Server
 	httpSrv   *http.Server
+	debugSrv  *http.Server
+	debugAddr string
 	listener  net.Listener
 	served    chan error
 	stopBg    context.CancelFunc
@@ -99,7 +102,32 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.httpSrv.Serve(ln) }()
+	if m.Config.DebugListen != "" {
+		if err := m.startDebug(m.Config.DebugListen); err != nil {
+			m.Close(ctx)
+			return err
+		}
+	}
 	m.Logger.Info("hookhub serving", "addr", ln.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version)
+	return nil
+}
+
+// startDebug serves Go's profiles on their own listener, apart from the API so
+// they are never exposed by accident with it.
+func (m *Main) startDebug(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s for --debug-listen: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	m.debugSrv, m.debugAddr = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, ln.Addr().String()
+	go m.debugSrv.Serve(ln)
+	m.Logger.Info("serving profiles", "addr", ln.Addr().String()+"/debug/pprof/")
 	return nil
 }
 
@@ -132,6 +160,9 @@ func (m *Main) startWorkers(store hookhub.Store) {
 // Addr returns the address the server listens on.
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
+// DebugAddr returns the address profiles are served on, or "" when off.
+func (m *Main) DebugAddr() string { return m.debugAddr }
+
 // URL returns the base URL of the running server.
 func (m *Main) URL() string { return "http://" + m.Addr() }
 
@@ -152,6 +183,9 @@ func (m *Main) Close(ctx context.Context) error {
 
 func (m *Main) close(ctx context.Context) error {
 	var errs []error
+	if m.debugSrv != nil {
+		m.debugSrv.Close()
+	}
 	if m.httpSrv != nil {
 		m.srv.Shutdown()
 		if err := m.httpSrv.Shutdown(ctx); err != nil {

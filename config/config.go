@@ -47,7 +47,8 @@ type Config struct {
 	AdminAPIKey     Secret
 	ShutdownTimeout time.Duration
 	DeliveryWorkers int
-	MaxBodyBytes    int64 // default source body limit
+	MaxBodyBytes    int64  // default source body limit
+	DebugListen     string // pprof listener; empty means none
 }
 
 // UsesPostgres reports whether the PostgreSQL store is selected.

@@ -89,6 +89,18 @@ func settings(c *Config) []setting {
 		{name: "delivery-workers", def: "64", usage: "outbound requests in flight at once across all destinations",
 			set:  func(v string) error { n, err := positiveInt(v); c.DeliveryWorkers = n; return err },
 			show: func() string { return strconv.Itoa(c.DeliveryWorkers) }},
+		{name: "debug-listen", usage: "address for Go's pprof profiles at /debug/pprof/ (default: off; keep it on loopback)",
+			set: func(v string) error {
+				if v == "" {
+					c.DebugListen = ""
+					return nil
+				}
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("must be host:port")
+				}
+				c.DebugListen = v
+				return nil
+			}, show: str(&c.DebugListen)},
 		{name: "max-body-bytes", def: "1048576", usage: "default largest request body a source accepts",
 			set:  func(v string) error { n, err := positiveInt(v); c.MaxBodyBytes = int64(n); return err },
 			show: func() string { return strconv.FormatInt(c.MaxBodyBytes, 10) }},
