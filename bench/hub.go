@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -41,6 +43,7 @@ type hubOptions struct {
 	Dir         string // its own temporary directory
 	DatabaseURL string // empty for SQLite in Dir
 	Workers     int    // 0 keeps Hookhub's default
+	Profiles    bool   // serve pprof on a loopback port (--debug-listen)
 }
 
 // hub is a running Hookhub process.
@@ -51,6 +54,8 @@ type hub struct {
 	logf   string // its stderr, kept in a file for when something goes wrong
 	client *http.Client
 	exited chan error
+	debug  string         // pprof base URL, "" when off
+	profs  sync.WaitGroup // profiles being recorded
 }
 
 // startHub starts Hookhub on a free port and waits until /readyz answers 200.
@@ -65,6 +70,15 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 	}
 	if o.DatabaseURL != "" {
 		args = append(args, "--database-url", o.DatabaseURL)
+	}
+	var debug string
+	if o.Profiles {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		debug = "http://" + port
+		args = append(args, "--debug-listen", port)
 	}
 	cmd := exec.Command(o.Bin, args...)
 	cmd.Env = append(cleanEnv(), "HOOKHUB_ADMIN_API_KEY="+key)
@@ -82,7 +96,7 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start hookhub: %w", err)
 	}
-	h := &hub{cmd: cmd, key: key, logf: logPath, exited: make(chan error, 1),
+	h := &hub{cmd: cmd, key: key, logf: logPath, exited: make(chan error, 1), debug: debug,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: newTransport(4)}}
 	urls := make(chan string, 1)
 	go scanStdout(stdout, urls)
@@ -104,6 +118,55 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 		return nil, err
 	}
 	return h, nil
+}
+
+// freePort returns a loopback address nobody listens on. Hookhub logs the
+// profile address only at info level, so the bench picks it; another process
+// could take it in between, which would only make Hookhub fail to start.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("pick a port for profiles: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// profile records a CPU profile of d into path, in the background; stop
+// waits for it.
+func (h *hub) profile(path string, d time.Duration) {
+	if h.debug == "" {
+		return
+	}
+	h.profs.Add(1)
+	go func() {
+		defer h.profs.Done()
+		if err := h.fetchProfile(path, d); err != nil {
+			logf("  cpu profile: %v", err)
+		}
+	}()
+}
+
+func (h *hub) fetchProfile(path string, d time.Duration) error {
+	secs := max(int(d.Round(time.Second)/time.Second), 1)
+	c := &http.Client{Timeout: time.Duration(secs)*time.Second + 30*time.Second}
+	resp, err := c.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", h.debug, secs))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: HTTP %d", path, resp.StatusCode)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // cleanEnv is the environment without HOOKHUB_ settings, so a developer's
@@ -159,6 +222,7 @@ func (h *hub) pid() int { return h.cmd.Process.Pid }
 // stop sends SIGTERM and waits; a process that does not exit in time (it
 // drains in-flight work first) is killed, since its figures are already taken.
 func (h *hub) stop() error {
+	h.profs.Wait()
 	h.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-h.exited:

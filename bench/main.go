@@ -39,6 +39,7 @@ type config struct {
 	drainTimeout time.Duration
 	fillTimeout  time.Duration
 	stall        time.Duration
+	profileDir   string
 }
 
 var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog"}
@@ -60,6 +61,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.drainTimeout, "drain-timeout", 5*time.Minute, "longest wait for a queue to drain")
 	fs.DurationVar(&c.fillTimeout, "fill-timeout", 5*time.Minute, "longest time to queue the backlog")
 	fs.DurationVar(&c.stall, "stall", 60*time.Second, "give up draining when nothing arrives for this long")
+	fs.StringVar(&c.profileDir, "cpuprofile-dir", "", "write Hookhub CPU profiles of each measured window here (uses hookhub --debug-listen)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -129,6 +131,11 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		logf("building hookhub")
 		if b.bin, err = buildHub(ctx, tmp); err != nil {
 			return nil, err
+		}
+	}
+	if cfg.profileDir != "" {
+		if err := os.MkdirAll(cfg.profileDir, 0o755); err != nil {
+			return nil, fmt.Errorf("profile dir: %w", err)
 		}
 	}
 	stores := []string{"sqlite"}

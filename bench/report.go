@@ -92,7 +92,7 @@ func (r *report) writeTable(w io.Writer) error {
 		}
 		if f.Target != nil {
 			tgt = f.Target.String(f.Unit)
-			met = "?"
+			met = "n/a"
 			if f.Met != nil {
 				met = map[bool]string{true: "met", false: "MISSED"}[*f.Met]
 			}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 )
@@ -53,7 +54,7 @@ func (b *bench) withHub(ctx context.Context, scenario, store string, fn func(h h
 	if err != nil {
 		return fmt.Errorf("temp dir: %w", err)
 	}
-	opts := hubOptions{Bin: b.bin, Dir: dir, Workers: b.cfg.workers}
+	opts := hubOptions{Bin: b.bin, Dir: dir, Workers: b.cfg.workers, Profiles: b.cfg.profileDir != ""}
 	if store == "postgres" {
 		url, drop, err := freshDatabase(ctx, b.cfg.databaseURL)
 		if err != nil {
@@ -76,8 +77,11 @@ func (b *bench) withHub(ctx context.Context, scenario, store string, fn func(h h
 	}()
 	hw, self := watchProc(h.pid()), watchProc(os.Getpid())
 	err = fn(hubRun{h, store})
+	h.profs.Wait()
 	hs, ss := hw.finish(), self.finish()
-	b.fig(scenario, store, "hookhub peak RSS (VmHWM)", hs.HWMMB, "MB", "", b.rssTarget(scenario))
+	// The kernel updates VmHWM lazily, so a sample can exceed it by a little.
+	peak := max(hs.HWMMB, hs.MaxRSSMB)
+	b.fig(scenario, store, "hookhub peak RSS (VmHWM)", peak, "MB", "", b.rssTarget(scenario))
 	b.fig(scenario, store, "hookhub max sampled RSS", hs.MaxRSSMB, "MB", "", nil)
 	b.fig(scenario, store, "hookhub CPU", hs.Cores, "cores", "", nil)
 	b.fig(scenario, store, "bench CPU (load+receiver)", ss.Cores, "cores", "", nil)
@@ -100,6 +104,26 @@ func lastLine(s string) string {
 		}
 	}
 	return s
+}
+
+// profile records Hookhub's CPU profile for d from now into the profile
+// directory, when one was asked for.
+func (b *bench) profile(h hubRun, name string, d time.Duration) {
+	if b.cfg.profileDir != "" {
+		h.hub.profile(filepath.Join(b.cfg.profileDir, name+"-"+h.store+".pprof"), d)
+	}
+}
+
+// profileWindow wraps an OnWindow callback to profile the measured window.
+func (b *bench) profileWindow(h hubRun, name string, next func(bool, time.Time)) func(bool, time.Time) {
+	return func(open bool, at time.Time) {
+		if open {
+			b.profile(h, name, b.cfg.duration)
+		}
+		if next != nil {
+			next(open, at)
+		}
+	}
 }
 
 func (b *bench) spec() loadSpec {
@@ -154,7 +178,7 @@ func (b *bench) runIngest(ctx context.Context, store string) error {
 			return err
 		}
 		spec := b.spec()
-		spec.NewReq = newWebhook(url, hmacSecret).NewReq
+		spec.NewReq, spec.OnWindow = newWebhook(url, hmacSecret).NewReq, b.profileWindow(h, "ingest", nil)
 		res, err := runLoad(ctx, spec)
 		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
@@ -239,7 +263,7 @@ func (b *bench) runE2E(ctx context.Context, store string) error {
 		defer p.rc.close()
 		w := &window{rc: p.rc}
 		spec := b.spec()
-		spec.NewReq, spec.OnWindow = newWebhook(p.url, hmacSecret).NewReq, w.mark
+		spec.NewReq, spec.OnWindow = newWebhook(p.url, hmacSecret).NewReq, b.profileWindow(h, "e2e", w.mark)
 		res, err := runLoad(ctx, spec)
 		if err != nil {
 			return fmt.Errorf("e2e: %w", err)
@@ -278,12 +302,12 @@ func (b *bench) runLatency(ctx context.Context, store string) error {
 		spec := b.spec()
 		spec.Rate = b.cfg.rate
 		spec.NewReq = newWebhook(p.url, hmacSecret).NewReq
-		spec.OnWindow = func(open bool, at time.Time) {
+		spec.OnWindow = b.profileWindow(h, "latency", func(open bool, at time.Time) {
 			if open {
 				p.rc.latFrom.Store(at.UnixNano())
 			}
 			w.mark(open, at)
-		}
+		})
 		res, err := runLoad(ctx, spec)
 		if err != nil {
 			return fmt.Errorf("latency: %w", err)
@@ -295,7 +319,7 @@ func (b *bench) runLatency(ctx context.Context, store string) error {
 		logf("  latency: %d measured events delivered, %d missing; drain %.1fs (complete: %v); %d slots dropped",
 			len(lat), missing, took.Seconds(), ok, res.Dropped)
 		const sc = "latency"
-		b.fig(sc, store, "offered events/s", b.cfg.rate, "events/s", "rate", nil)
+		b.fig(sc, store, "offered events/s", b.cfg.rate, "events/s", "", nil)
 		b.fig(sc, store, "achieved ingest events/s", res.RPS(), "events/s", "rate", nil)
 		b.fig(sc, store, "delivered events/s (window)", w.rate(), "events/s", "rate", nil)
 		b.fig(sc, store, "ingest→delivered p50", ms(percentile(lat, 50)), "ms", "p50", nil)
@@ -320,7 +344,7 @@ func (b *bench) runFanout(ctx context.Context, store string) error {
 		w := &window{rc: p.rc}
 		var accepted atomic.Int64
 		spec := b.spec()
-		spec.Accepted, spec.OnWindow = &accepted, w.mark
+		spec.Accepted, spec.OnWindow = &accepted, b.profileWindow(h, "fanout", w.mark)
 		spec.NewReq = newWebhook(p.url, hmacSecret).NewReq
 		spec.Gate = func() bool { return accepted.Load()*int64(n)-p.rc.events.Load() < shallowQueue }
 		res, err := runLoad(ctx, spec)
@@ -351,8 +375,7 @@ func (b *bench) setEmpty(store string, rate float64, from string) {
 // measures how fast the queue drains.
 func (b *bench) runBacklog(ctx context.Context, store string) error {
 	return b.withHub(ctx, "backlog", store, func(h hubRun) error {
-		n := b.cfg.fanout
-		p, err := setupPipeline(ctx, h, n)
+		p, err := setupPipeline(ctx, h, b.cfg.fanout)
 		if err != nil {
 			return err
 		}
@@ -362,59 +385,101 @@ func (b *bench) runBacklog(ctx context.Context, store string) error {
 				return fmt.Errorf("backlog: %w (does this Hookhub have pause/resume?)", err)
 			}
 		}
-		events := (int64(b.cfg.backlog) + int64(n) - 1) / int64(n)
-		logf("  backlog: queueing %d events × %d paused destinations", events, n)
-		spec := loadSpec{Conns: b.cfg.conns, Duration: b.cfg.fillTimeout, MaxRequests: events,
-			NewReq: newWebhook(p.url, hmacSecret).NewReq}
-		fillStart := time.Now()
-		res, err := runLoad(ctx, spec)
+		want, err := b.fillBacklog(ctx, h, p)
 		if err != nil {
-			return fmt.Errorf("backlog fill: %w", err)
+			return err
 		}
-		fill := time.Since(fillStart)
-		logLoad("backlog fill", res)
-		if res.OK < events {
-			logf("  backlog: only %d of %d events accepted within %s", res.OK, events, b.cfg.fillTimeout)
-		}
-		want := res.OK * int64(n)
-		leaked := p.rc.events.Load()
-		b.fig("backlog", store, "deliveries queued", float64(want), "count", "", nil)
-		b.fig("backlog", store, "queue fill time", fill.Seconds(), "s", "", nil)
-		b.fig("backlog", store, "fill events/s", float64(res.OK)/fill.Seconds(), "events/s", "rate", nil)
-		b.fig("backlog", store, "delivered while paused", float64(leaked), "count", "", atMost(0))
-
 		p.rc.reset()
-		resumed := time.Now()
-		for _, id := range p.dests {
-			if err := h.setPaused(ctx, id, false); err != nil {
-				return fmt.Errorf("backlog: %w", err)
-			}
+		d, err := b.drainBacklog(ctx, h, p, want)
+		if err != nil {
+			return err
 		}
-		done := make(chan struct{})
-		go progress(p.rc, want, done)
-		took, ok := b.drain(ctx, p.rc, want)
-		close(done)
-		got := p.rc.events.Load()
-		first, last := time.Unix(0, p.rc.first.Load()), time.Unix(0, p.rc.last.Load())
-		rate := 0.0
-		if d := last.Sub(first).Seconds(); got > 1 && d > 0 {
-			rate = float64(got) / d
-		}
-		logf("  backlog: %d of %d delivered in %.1fs after resume (complete: %v)", got, want, took.Seconds(), ok)
-		b.fig("backlog", store, "drain deliveries/s", rate, "deliveries/s", "rate", nil)
-		b.fig("backlog", store, "resume → first delivery", first.Sub(resumed).Seconds(), "s", "", nil)
-		b.fig("backlog", store, "drain time", took.Seconds(), "s", "", nil)
-		b.fig("backlog", store, "undelivered at timeout", float64(max(want-got, 0)), "count", "", atMost(0))
+		b.fig("backlog", store, "resume calls took", d.resumeTook.Seconds(), "s", "", nil)
+		b.fig("backlog", store, "resume start → first delivery", d.firstAfter.Seconds(), "s", "", nil)
+		b.fig("backlog", store, "drain time from resume start", d.took.Seconds(), "s", "", nil)
+		b.fig("backlog", store, "drain deliveries/s (first→last)", d.overall, "deliveries/s", "rate", nil)
+		b.fig("backlog", store, "drain deliveries/s (after all resumed)", d.steady, "deliveries/s", "rate", nil)
+		b.fig("backlog", store, "undelivered at timeout", float64(max(want-d.got, 0)), "count", "", atMost(0))
 		if e, ok := b.empty[store]; ok && e.rate > 0 {
-			b.fig("backlog", store, "drain ÷ empty-queue rate ("+e.from+")", rate/e.rate, "×", "", atLeast(0.8))
+			b.fig("backlog", store, "drain (after resume) ÷ empty-queue rate ("+e.from+")", d.steady/e.rate, "×", "", atLeast(0.8))
 		} else {
 			logf("  backlog: no empty-queue rate measured for %s in this run (run fanout or e2e too)", store)
 		}
-		if !ok && ctx.Err() == nil {
+		if !d.complete && ctx.Err() == nil {
 			return errors.New("backlog: queue did not drain before the timeout")
 		}
 		return nil
 	})
+}
+
+// fillBacklog ingests enough events for --backlog deliveries to the paused
+// destinations and returns how many deliveries are queued.
+func (b *bench) fillBacklog(ctx context.Context, h hubRun, p *pipeline) (int64, error) {
+	n := int64(len(p.dests))
+	events := (int64(b.cfg.backlog) + n - 1) / n
+	logf("  backlog: queueing %d events × %d paused destinations", events, n)
+	spec := loadSpec{Conns: b.cfg.conns, Duration: b.cfg.fillTimeout, MaxRequests: events,
+		NewReq: newWebhook(p.url, hmacSecret).NewReq}
+	start := time.Now()
+	res, err := runLoad(ctx, spec)
+	if err != nil {
+		return 0, fmt.Errorf("backlog fill: %w", err)
+	}
+	fill := time.Since(start)
+	logLoad("backlog fill", res)
+	if res.OK < events {
+		logf("  backlog: only %d of %d events accepted within %s", res.OK, events, b.cfg.fillTimeout)
+	}
+	want := res.OK * n
+	b.fig("backlog", h.store, "deliveries queued", float64(want), "count", "", nil)
+	b.fig("backlog", h.store, "queue fill time", fill.Seconds(), "s", "", nil)
+	b.fig("backlog", h.store, "fill events/s", float64(res.OK)/fill.Seconds(), "events/s", "rate", nil)
+	b.fig("backlog", h.store, "delivered while paused", float64(p.rc.events.Load()), "count", "", atMost(0))
+	return want, nil
+}
+
+// drained is how a backlog drained. Resuming moves each destination's held
+// deliveries back into the queue, which takes a while with a deep queue, so
+// the rate once every destination is resumed is reported apart.
+type drained struct {
+	resumeTook, firstAfter, took time.Duration
+	got                          int64
+	overall, steady              float64
+	complete                     bool
+}
+
+func (b *bench) drainBacklog(ctx context.Context, h hubRun, p *pipeline, want int64) (drained, error) {
+	var d drained
+	resumed := time.Now()
+	done := make(chan struct{})
+	defer close(done)
+	go progress(p.rc, want, done)
+	b.profile(h, "backlog-drain", b.cfg.duration)
+	for _, id := range p.dests {
+		if err := h.setPaused(ctx, id, false); err != nil {
+			return d, fmt.Errorf("backlog: %w", err)
+		}
+	}
+	d.resumeTook = time.Since(resumed)
+	atResumed := p.rc.events.Load()
+	logf("  backlog: resuming %d destinations took %.1fs; %d delivered meanwhile", len(p.dests), d.resumeTook.Seconds(), atResumed)
+	d.complete = p.rc.waitFor(ctx, want, b.cfg.drainTimeout, b.cfg.stall)
+	d.got = p.rc.events.Load()
+	first, last := time.Unix(0, p.rc.first.Load()), time.Unix(0, p.rc.last.Load())
+	if d.got > 0 {
+		d.firstAfter, d.took = first.Sub(resumed), last.Sub(resumed)
+	}
+	if s := last.Sub(first).Seconds(); d.got > 1 && s > 0 {
+		d.overall = float64(d.got) / s
+	}
+	resumedAt := resumed.Add(d.resumeTook)
+	if s := last.Sub(resumedAt).Seconds(); d.got > atResumed && s > 0 {
+		d.steady = float64(d.got-atResumed) / s
+	} else {
+		d.steady = d.overall // everything arrived while resuming
+	}
+	logf("  backlog: %d of %d delivered %.1fs after resume started (complete: %v)", d.got, want, d.took.Seconds(), d.complete)
+	return d, nil
 }
 
 // progress prints the drain rate every 10 s, so a long drain shows whether it
