@@ -106,9 +106,9 @@ func runLoad(ctx context.Context, spec loadSpec) (*loadResult, error) {
 	if ok == nil {
 		ok = new(atomic.Int64)
 	}
-	var slots chan struct{} // open loop: one token per paced send
+	var slots chan time.Time // open loop: the intended time of each send
 	if spec.Rate > 0 {
-		slots = make(chan struct{}, max(int(spec.Rate), spec.Conns))
+		slots = make(chan time.Time, max(int(spec.Rate), spec.Conns))
 		go pace(stopCtx, spec.Rate, slots, &dropped)
 	}
 	go windowEvents(stopCtx, spec, winStart, winEnd)
@@ -121,13 +121,16 @@ func runLoad(ctx context.Context, spec loadSpec) (*loadResult, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for waitTurn(stopCtx, spec, slots) {
+			for {
+				t0, more := waitTurn(stopCtx, spec, slots)
+				if !more {
+					return
+				}
 				if n := sent.Add(1); spec.MaxRequests > 0 && n > spec.MaxRequests {
 					sent.Add(-1)
 					stop()
 					return
 				}
-				t0 := time.Now()
 				status, err := doOne(ctx, client, spec.NewReq, t0)
 				if status/100 == 2 {
 					ok.Add(1)
@@ -139,6 +142,7 @@ func runLoad(ctx context.Context, spec loadSpec) (*loadResult, error) {
 		}()
 	}
 	wg.Wait()
+	dropped.Add(int64(len(slots))) // slots still waiting when the run ended were never sent
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
@@ -153,24 +157,27 @@ func runLoad(ctx context.Context, spec loadSpec) (*loadResult, error) {
 }
 
 // waitTurn blocks until the worker may send: a paced slot in open loop, the
-// gate in closed loop. It reports false when the run is over.
-func waitTurn(ctx context.Context, spec loadSpec, slots chan struct{}) bool {
+// gate in closed loop. It returns the send time to stamp and measure from, or
+// false when the run is over. In open loop that is the slot's intended time,
+// so a Hookhub that makes the sender fall behind is charged for the wait
+// (no coordinated omission).
+func waitTurn(ctx context.Context, spec loadSpec, slots chan time.Time) (time.Time, bool) {
 	if slots != nil {
 		select {
-		case <-slots:
-			return true
+		case t := <-slots:
+			return t, true
 		case <-ctx.Done():
-			return false
+			return time.Time{}, false
 		}
 	}
 	for spec.Gate != nil && !spec.Gate() {
 		select {
 		case <-time.After(time.Millisecond):
 		case <-ctx.Done():
-			return false
+			return time.Time{}, false
 		}
 	}
-	return ctx.Err() == nil
+	return time.Now(), ctx.Err() == nil
 }
 
 func (w *worker) record(status int, err error, d time.Duration) {
@@ -227,11 +234,13 @@ func doOne(ctx context.Context, c *http.Client, newReq func(time.Time) (*http.Re
 	return resp.StatusCode, nil
 }
 
-// pace releases one slot per 1/rate seconds. When every connection is busy
-// and the buffer is full, the slot is dropped and counted: the run then
-// offered less than asked, which the report shows as achieved < offered.
-func pace(ctx context.Context, rate float64, slots chan<- struct{}, dropped *atomic.Int64) {
+// pace releases one slot per 1/rate seconds, each carrying its intended send
+// time. When every connection is busy and the buffer (a second's worth) is
+// full, the slot is dropped and counted: the run then offered less than
+// asked, which the report shows as achieved < offered.
+func pace(ctx context.Context, rate float64, slots chan<- time.Time, dropped *atomic.Int64) {
 	start := time.Now()
+	interval := time.Duration(float64(time.Second) / rate)
 	var issued int64
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
@@ -243,7 +252,7 @@ func pace(ctx context.Context, rate float64, slots chan<- struct{}, dropped *ato
 			due := int64(now.Sub(start).Seconds() * rate)
 			for ; issued < due; issued++ {
 				select {
-				case slots <- struct{}{}:
+				case slots <- start.Add(time.Duration(issued) * interval):
 				default:
 					dropped.Add(1)
 				}

@@ -41,7 +41,7 @@ func (b *bench) fig(scenario, store, name string, v float64, unit, base string, 
 	b.rep.add(&figure{Scenario: scenario, Store: store, Name: name, Value: v, Unit: unit, base: base, Target: t})
 }
 
-// hubRun is one scenario's Hookhub and the load shared by its steps.
+// hubRun is one scenario's Hookhub and the store it runs on.
 type hubRun struct {
 	*hub
 	store string
@@ -49,10 +49,14 @@ type hubRun struct {
 
 // withHub runs fn against a fresh Hookhub (own data directory, own database
 // on PostgreSQL) and records the process's memory and CPU for the scenario.
-func (b *bench) withHub(ctx context.Context, scenario, store string, fn func(h hubRun) error) (err error) {
+func (b *bench) withHub(ctx context.Context, scenario, store string, fn func(h hubRun) error) error {
 	dir, err := os.MkdirTemp(b.tmp, scenario+"-"+store+"-")
 	if err != nil {
 		return fmt.Errorf("temp dir: %w", err)
+	}
+	if !b.cfg.keep {
+		// A backlog's SQLite file is large; free it before the next scenario.
+		defer os.RemoveAll(dir)
 	}
 	opts := hubOptions{Bin: b.bin, Dir: dir, Workers: b.cfg.workers, Profiles: b.cfg.profileDir != ""}
 	if store == "postgres" {
