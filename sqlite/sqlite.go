@@ -22,6 +22,7 @@ import (
 // Store is a hookhub.Store in a SQLite file.
 type Store struct {
 	*sqlstore.Store
+	ckpt *checkpointer
 }
 
 var _ hookhub.Store = (*Store)(nil)
@@ -34,8 +35,16 @@ const (
 	common = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	// IMMEDIATE transactions take the write lock at BEGIN, so a transaction
 	// never fails halfway when upgrading from reading to writing.
-	writerParams = common + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+	// temp_store=MEMORY keeps statement journals (multi-row inserts with
+	// conflict clauses write one) off the disk: they never need to survive.
+	// The checkpointer copies the WAL into the database on its own
+	// connection so that commits do not wait for it; the writer's own
+	// checkpoint, which starts the WAL over, runs only when the WAL reaches
+	// 16,000 pages (64 MB), and then has little left to copy.
+	writerParams = common + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)" +
+		"&_pragma=wal_autocheckpoint(16000)&_txlock=immediate"
 	readerParams = common + "&_pragma=query_only(1)"
+	ckptParams   = common + "&_pragma=synchronous(FULL)"
 )
 
 // Open opens (creating if needed) the database file at path, migrates it,
@@ -58,7 +67,18 @@ func Open(ctx context.Context, path string, box *secret.Box) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	return &Store{s}, nil
+	ckpt, err := openPool(ctx, path, ckptParams, 1)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s for checkpoints: %w", path, err)
+	}
+	return &Store{Store: s, ckpt: startCheckpointer(ckpt, checkpointEvery)}, nil
+}
+
+// Close stops the checkpointer and closes the database.
+func (s *Store) Close() error {
+	s.ckpt.stop()
+	return s.Store.Close()
 }
 
 // createPrivate creates the database file readable by its owner only, before

@@ -87,8 +87,9 @@ func (s *Store) moveDeliveries(ctx context.Context, tx *sql.Tx, results []*hookh
 		if st.status == hookhub.DeliveryPending {
 			trigger = hookhub.TriggerRetry
 		}
-		for _, ids := range chunks(groups[st], maxParams-5) {
-			sort.Strings(ids)
+		ids := groups[st]
+		sort.Strings(ids)
+		for _, ids := range sizedIDChunks(ids, maxParams-5) {
 			query := `UPDATE deliveries SET status = ?, next_trigger = COALESCE(?, next_trigger),
 				attempt_count = attempt_count + 1, next_attempt_at = COALESCE(?, next_attempt_at),
 				last_error = ?, lease_until = NULL, updated_at = ?
@@ -103,7 +104,7 @@ func (s *Store) moveDeliveries(ctx context.Context, tx *sql.Tx, results []*hookh
 }
 
 func (s *Store) scanUpdated(ctx context.Context, tx *sql.Tx, query string, args []any, into map[string]updatedDelivery) error {
-	rows, err := tx.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.txQuery(ctx, tx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -181,7 +182,7 @@ func (s *Store) countFailures(ctx context.Context, tx *sql.Tx, counts map[string
 		if c.reset {
 			query = `UPDATE destinations SET consecutive_failures = ? WHERE id = ?`
 		}
-		if _, err := tx.ExecContext(ctx, s.q(query), c.add, id); err != nil {
+		if _, err := s.txExec(ctx, tx, query, c.add, id); err != nil {
 			return fmt.Errorf("count failures of destination %s: %w", id, err)
 		}
 	}

@@ -91,7 +91,9 @@ func (s *Store) takeFreeKeys(ctx context.Context, tx *sql.Tx, batch []*hookhub.N
 	sort.Slice(keys, func(a, b int) bool {
 		return keys[a].scope < keys[b].scope || keys[a].scope == keys[b].scope && keys[a].key < keys[b].key
 	})
-	for _, part := range chunkKeys(keys, maxParams/4) {
+	for _, n := range sizedChunks(len(keys), maxParams/4) {
+		part := keys[:n]
+		keys = keys[n:]
 		args := make([]any, 0, 4*len(part))
 		for _, k := range part {
 			ev := batch[first[k]].Event
@@ -100,7 +102,7 @@ func (s *Store) takeFreeKeys(ctx context.Context, tx *sql.Tx, batch []*hookhub.N
 		query := `INSERT INTO event_dedup (scope, dedup_key, event_id, created_at) VALUES (?, ?, ?, ?)` +
 			strings.Repeat(", (?, ?, ?, ?)", len(part)-1) +
 			` ON CONFLICT (scope, dedup_key) DO NOTHING RETURNING scope, dedup_key`
-		rows, err := tx.QueryContext(ctx, s.q(query), args...)
+		rows, err := s.txQuery(ctx, tx, query, args...)
 		if err != nil {
 			return nil, fmt.Errorf("take dedup keys: %w", err)
 		}
@@ -177,14 +179,4 @@ func (s *Store) writeTakeOvers(ctx context.Context, tx *sql.Tx, holds map[dedupK
 		}
 	}
 	return nil
-}
-
-func chunkKeys(keys []dedupKey, n int) [][]dedupKey {
-	var out [][]dedupKey
-	for len(keys) > 0 {
-		c := keys[:min(len(keys), n)]
-		out = append(out, c)
-		keys = keys[len(c):]
-	}
-	return out
 }

@@ -31,15 +31,18 @@ type Dialect struct {
 	timeType string
 	// code maps a driver error to a domain error code, or "".
 	code func(error) string
+	// cacheStmts keeps hot statements prepared (see stmtCache).
+	cacheStmts bool
 }
 
 // SQLite is the dialect of SQLite 3.35 or newer (for RETURNING).
 func SQLite() Dialect {
 	return Dialect{
-		Name:      "sqlite",
-		timeValue: func(t time.Time) any { return t.UnixMicro() },
-		timeType:  "INTEGER",
-		code:      sqliteCode,
+		Name:       "sqlite",
+		timeValue:  func(t time.Time) any { return t.UnixMicro() },
+		timeType:   "INTEGER",
+		code:       sqliteCode,
+		cacheStmts: true,
 	}
 }
 

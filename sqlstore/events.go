@@ -23,9 +23,7 @@ const maxIDsPerQuery = 500
 // GetEvents returns the events with the given IDs that exist, in any order.
 func (s *Store) GetEvents(ctx context.Context, ids []string) ([]*hookhub.Event, error) {
 	var out []*hookhub.Event
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), maxIDsPerQuery)]
-		ids = ids[len(chunk):]
+	for _, chunk := range sizedIDChunks(ids, maxIDsPerQuery) {
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id

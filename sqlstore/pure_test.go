@@ -101,3 +101,29 @@ func TestMigrationsAreNumbered(t *testing.T) {
 		}
 	}
 }
+
+func TestSizedChunks(t *testing.T) {
+	for _, tc := range []struct {
+		n, max int
+		want   []int
+	}{
+		{0, 64, nil},
+		{1, 64, []int{1}},
+		{100, 64, []int{64, 32, 4}},
+		{100, 500, []int{64, 32, 4}},
+		{300, 100, []int{64, 64, 64, 64, 32, 8, 4}},
+		{7, 1, []int{1, 1, 1, 1, 1, 1, 1}},
+	} {
+		got := sizedChunks(tc.n, tc.max)
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("sizedChunks(%d, %d) = %v, want %v", tc.n, tc.max, got, tc.want)
+		}
+		sum := 0
+		for _, c := range got {
+			sum += c
+		}
+		if sum != tc.n {
+			t.Errorf("sizedChunks(%d, %d) covers %d items", tc.n, tc.max, sum)
+		}
+	}
+}

@@ -42,7 +42,7 @@ func pageQuery(base string, w *where, p hookhub.Page) (string, []any) {
 
 // queryAll runs a query on the read pool and scans every row.
 func queryAll[T any](ctx context.Context, s *Store, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.poolQuery(ctx, s.read, query, args...)
 	if err != nil {
 		return nil, err
 	}

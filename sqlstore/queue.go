@@ -22,7 +22,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 			WHERE status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY next_attempt_at LIMIT ? ` + s.d.claimLock + `)
 		RETURNING ` + deliverySelectCols
-	rows, err := s.write.QueryContext(ctx, s.q(query), s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), limit)
+	rows, err := s.poolQuery(ctx, s.write, query, s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), limit)
 	if err != nil {
 		return nil, s.check(err, "claim deliveries")
 	}

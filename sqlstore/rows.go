@@ -24,16 +24,15 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, rows []
 	}
 	width := len(rows[0])
 	tuple := "(" + placeholders(width) + ")"
-	per := max(1, maxParams/width)
-	for len(rows) > 0 {
-		chunk := rows[:min(len(rows), per)]
-		rows = rows[len(chunk):]
-		args := make([]any, 0, len(chunk)*width)
+	for _, n := range sizedChunks(len(rows), max(1, maxParams/width)) {
+		chunk := rows[:n]
+		rows = rows[n:]
+		args := make([]any, 0, n*width)
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		query := head + " VALUES " + tuple + strings.Repeat(", "+tuple, len(chunk)-1)
-		if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
+		query := head + " VALUES " + tuple + strings.Repeat(", "+tuple, n-1)
+		if _, err := s.txExec(ctx, tx, query, args...); err != nil {
 			return err
 		}
 	}
@@ -45,9 +44,9 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, rows []
 // databases with row locks.
 func (s *Store) existing(ctx context.Context, tx *sql.Tx, table string, ids []string) (map[string]bool, error) {
 	found := make(map[string]bool, len(ids))
-	for _, chunk := range chunks(ids, maxParams) {
+	for _, chunk := range sizedIDChunks(ids, maxParams) {
 		query := `SELECT id FROM ` + table + ` WHERE id IN (` + placeholders(len(chunk)) + `) ORDER BY id ` + s.d.shareRows
-		rows, err := tx.QueryContext(ctx, s.q(query), anys(chunk)...)
+		rows, err := s.txQuery(ctx, tx, query, anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up %s: %w", table, err)
 		}
@@ -76,6 +75,17 @@ func chunks(ids []string, n int) [][]string {
 		c := ids[:min(len(ids), n)]
 		out = append(out, c)
 		ids = ids[len(c):]
+	}
+	return out
+}
+
+// sizedIDChunks splits ids as sizedChunks does, so IN lists come in a few
+// fixed lengths.
+func sizedIDChunks(ids []string, max int) [][]string {
+	var out [][]string
+	for _, n := range sizedChunks(len(ids), max) {
+		out = append(out, ids[:n])
+		ids = ids[n:]
 	}
 	return out
 }

@@ -23,19 +23,30 @@ type Store struct {
 	// PostgreSQL; on SQLite, write has a single connection (SQLite has one
 	// writer) so writers queue in Go instead of failing with SQLITE_BUSY.
 	read, write *sql.DB
-	d           Dialect
-	box         *secret.Box
-	now         func() time.Time
+	// rstmts and wstmts cache prepared statements on SQLite, whose driver
+	// does not; nil on PostgreSQL, whose driver caches by itself.
+	rstmts, wstmts *stmtCache
+	d              Dialect
+	box            *secret.Box
+	now            func() time.Time
 }
 
 // New returns a Store over the given pools, which may be the same *sql.DB.
 // It does not migrate; call Migrate.
 func New(d Dialect, read, write *sql.DB, box *secret.Box) *Store {
-	return &Store{read: read, write: write, d: d, box: box, now: time.Now}
+	s := &Store{read: read, write: write, d: d, box: box, now: time.Now}
+	if d.cacheStmts {
+		s.rstmts, s.wstmts = newStmtCache(read), newStmtCache(write)
+	}
+	return s
 }
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	if s.wstmts != nil {
+		s.rstmts.close()
+		s.wstmts.close()
+	}
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
@@ -71,6 +82,9 @@ func (s *Store) found(err error, kind, id string) error {
 
 // inTx runs fn in a write transaction, committing if it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.wstmts != nil {
+		s.wstmts.preparePending(ctx)
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -64,7 +64,7 @@ func benchBatch(src, dst string, n int, now time.Time) []*hookhub.NewEvent {
 		rand.Read(body)
 		ev := &hookhub.Event{SourceID: src, Type: "bench", ReceivedAt: now, Method: "POST", Path: "/hooks/bench",
 			Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: body,
-			DedupKey: hookhub.NewID("")}
+			DedupKey: rand.Text()} // random, as provider delivery ids are
 		batch[i] = &hookhub.NewEvent{Event: ev, Deliveries: []*hookhub.Delivery{{DestinationID: dst}},
 			DedupScope: src, DedupWindow: time.Hour}
 	}
