@@ -34,7 +34,7 @@ func (s *Store) CompleteAttempts(ctx context.Context, results []*hookhub.Attempt
 		s.attemptDefaults(&r.Attempt)
 	}
 	var updated map[string]updatedDelivery
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if updated, err = s.moveDeliveries(ctx, tx, results); err != nil {
 			return err

@@ -33,16 +33,21 @@ type Dialect struct {
 	code func(error) string
 	// cacheStmts keeps hot statements prepared (see stmtCache).
 	cacheStmts bool
+	// Relaxed commits (see inRelaxedTx): relaxBefore and relaxAfter run on
+	// the connection around the transaction, relaxInTx first inside it.
+	relaxBefore, relaxAfter, relaxInTx string
 }
 
 // SQLite is the dialect of SQLite 3.35 or newer (for RETURNING).
 func SQLite() Dialect {
 	return Dialect{
-		Name:       "sqlite",
-		timeValue:  func(t time.Time) any { return t.UnixMicro() },
-		timeType:   "INTEGER",
-		code:       sqliteCode,
-		cacheStmts: true,
+		Name:        "sqlite",
+		timeValue:   func(t time.Time) any { return t.UnixMicro() },
+		timeType:    "INTEGER",
+		code:        sqliteCode,
+		cacheStmts:  true,
+		relaxBefore: "PRAGMA synchronous = NORMAL",
+		relaxAfter:  "PRAGMA synchronous = FULL",
 	}
 }
 
@@ -58,6 +63,7 @@ func Postgres() Dialect {
 		timeValue:     func(t time.Time) any { return t },
 		timeType:      "TIMESTAMPTZ",
 		code:          postgresCode,
+		relaxInTx:     "SET LOCAL synchronous_commit = off",
 	}
 }
 

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"time"
 
@@ -22,12 +23,17 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 			WHERE status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY next_attempt_at LIMIT ? ` + s.d.claimLock + `)
 		RETURNING ` + deliverySelectCols
-	rows, err := s.poolQuery(ctx, s.write, query, s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), limit)
-	if err != nil {
-		return nil, s.check(err, "claim deliveries")
-	}
-	defer rows.Close()
-	list, err := scanAll(rows, scanDelivery)
+	// A lease need not survive a power failure: it would only have expired.
+	var list []*hookhub.Delivery
+	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
+		rows, err := s.txQuery(ctx, tx, query, s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		list, err = scanAll(rows, scanDelivery)
+		return err
+	})
 	if err != nil {
 		return nil, s.check(err, "claim deliveries")
 	}

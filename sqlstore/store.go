@@ -7,6 +7,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -86,6 +87,54 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		s.wstmts.preparePending(ctx)
 	}
 	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// inRelaxedTx is inTx for changes that a power failure may undo without
+// breaking a promise to anyone: a lease (it would expire), an attempt's
+// record (the delivery would be sent again, which at-least-once allows). Such
+// commits do not wait for the disk; the next durable commit (an ingest) makes
+// them durable too. Acknowledged events never go through here.
+func (s *Store) inRelaxedTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.d.relaxBefore == "" {
+		return s.inTx(ctx, func(tx *sql.Tx) error {
+			if s.d.relaxInTx != "" {
+				if _, err := tx.ExecContext(ctx, s.d.relaxInTx); err != nil {
+					return fmt.Errorf("relax commit: %w", err)
+				}
+			}
+			return fn(tx)
+		})
+	}
+	if s.wstmts != nil {
+		s.wstmts.preparePending(ctx)
+	}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("writer connection: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, s.d.relaxBefore); err != nil {
+		return fmt.Errorf("relax commit: %w", err)
+	}
+	defer func() {
+		// The connection must not go back to the pool relaxed, or the next
+		// ingest commit would not be durable: on failure it is discarded.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), s.d.relaxAfter); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
