@@ -92,6 +92,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Now:       m.Now,
 		Committer: m.committer,
 		Notify:    m.engine.Notify,
+		Queued:    m.engine.Queued,
 		Sender:    m.engine,
 	})
 	m.httpSrv = &http.Server{

@@ -39,7 +39,8 @@ func (l *loop) claim(ctx context.Context) {
 	}
 }
 
-// loadEvents reads the events of a batch of deliveries in one query.
+// loadEvents returns the events of a batch of deliveries: those ingest just
+// handed over from memory, the others read in one query.
 func (e *Engine) loadEvents(ctx context.Context, ds []*hookhub.Delivery) (map[string]*hookhub.Event, error) {
 	ids := make([]string, 0, len(ds))
 	seen := make(map[string]bool, len(ds))
@@ -49,11 +50,14 @@ func (e *Engine) loadEvents(ctx context.Context, ds []*hookhub.Delivery) (map[st
 			ids = append(ids, d.EventID)
 		}
 	}
-	evs, err := e.opts.Store.GetEvents(ctx, ids)
+	m, missing := e.recent.take(ids)
+	if len(missing) == 0 {
+		return m, nil
+	}
+	evs, err := e.opts.Store.GetEvents(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]*hookhub.Event, len(evs))
 	for _, ev := range evs {
 		m[ev.ID] = ev
 	}

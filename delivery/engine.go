@@ -80,6 +80,7 @@ type Engine struct {
 	dests   *cache[*hookhub.Destination]
 	sources *cache[*hookhub.Source]
 	rec     *recorder
+	recent  *recentEvents
 
 	notify chan struct{} // capacity 1: wakes the loop; more wakes collapse into one
 	done   chan *job     // finished sends, back to the loop
@@ -104,6 +105,7 @@ func New(o Options) *Engine {
 		client:  newClient(transport(o.Transport, guard)),
 		dests:   newCache(o.DestinationTTL, o.Store.GetDestination),
 		sources: newCache(o.DestinationTTL, o.Store.GetSource),
+		recent:  newRecentEvents(recentBudget),
 		notify:  make(chan struct{}, 1),
 		done:    make(chan *job, o.Workers),
 		stop:    make(chan struct{}),
@@ -171,6 +173,18 @@ func orDuration(v, def time.Duration) time.Duration {
 // Notify wakes the engine to claim due deliveries now. Call it after committing
 // new deliveries, so they do not wait for the next poll. It never blocks.
 func (e *Engine) Notify() {
+	e.wake()
+}
+
+// Queued tells the engine that ev was just committed with deliveries to
+// send, and wakes it. The engine keeps ev for a while so it need not read it
+// back from the store; ev must not be changed afterwards.
+func (e *Engine) Queued(ev *hookhub.Event) {
+	e.recent.add(ev)
+	e.wake()
+}
+
+func (e *Engine) wake() {
 	select {
 	case e.notify <- struct{}{}:
 	default:

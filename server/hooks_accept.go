@@ -73,7 +73,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	}
 	s.metrics.Ingested.WithLabelValues(ev.Status).Inc()
 	if ev.Status == hookhub.EventAccepted && len(ne.Deliveries) > 0 {
-		s.notify()
+		s.queued(ev)
 	}
 	s.stream.publish(ev)
 	if ev.Status == hookhub.EventAccepted && len(alerts) > 0 {

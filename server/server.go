@@ -26,6 +26,10 @@ type Options struct {
 	Committer *ingest.Committer
 	// Notify wakes the delivery workers after deliveries are queued.
 	Notify func()
+	// Queued, when set, is called instead of Notify with each received
+	// event just committed with deliveries, which the delivery workers may
+	// keep rather than read back. The server does not change it afterwards.
+	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
@@ -50,6 +54,7 @@ type Server struct {
 
 	committer *ingest.Committer
 	notify    func()
+	queued    func(*hookhub.Event)
 	sender    Sender
 	sources   *sourceCache
 
@@ -74,6 +79,9 @@ func New(o Options) *Server {
 	if o.Notify == nil {
 		o.Notify = func() {}
 	}
+	if o.Queued == nil {
+		o.Queued = func(*hookhub.Event) { o.Notify() }
+	}
 	switch {
 	case o.ReopenWindow == 0:
 		o.ReopenWindow = time.Hour
@@ -90,6 +98,7 @@ func New(o Options) *Server {
 		keys:         newKeyCache(),
 		committer:    o.Committer,
 		notify:       o.Notify,
+		queued:       o.Queued,
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
 		router:       &router{store: o.Store, log: o.Logger, now: o.Now},
