@@ -16,6 +16,9 @@ func (s *Store) attemptDefaults(a *hookhub.Attempt) {
 	a.StartedAt = s.stamp(a.StartedAt)
 }
 
+// attemptNumberCol is the index of number in attemptCols and attemptArgs.
+const attemptNumberCol = 2
+
 func (s *Store) attemptArgs(a *hookhub.Attempt) []any {
 	// Header maps always encode; a failure here would be a bug in encoding/json.
 	req, _ := jsonText(a.RequestHeaders)

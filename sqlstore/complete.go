@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -30,8 +31,12 @@ func (s *Store) CompleteAttempts(ctx context.Context, results []*hookhub.Attempt
 				r.Attempt.DeliveryID, r.Status)
 		}
 	}
-	for _, r := range results {
+	// Rows are encoded before the transaction, so the single writer of
+	// SQLite is not held while JSON is built.
+	rows := make([][]any, len(results))
+	for i, r := range results {
 		s.attemptDefaults(&r.Attempt)
+		rows[i] = s.attemptArgs(&r.Attempt)
 	}
 	var updated map[string]updatedDelivery
 	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
@@ -39,7 +44,7 @@ func (s *Store) CompleteAttempts(ctx context.Context, results []*hookhub.Attempt
 		if updated, err = s.moveDeliveries(ctx, tx, results); err != nil {
 			return err
 		}
-		if err := s.insertAttempts(ctx, tx, results, updated); err != nil {
+		if err := s.insertAttempts(ctx, tx, results, rows, updated); err != nil {
 			return err
 		}
 		return s.countFailures(ctx, tx, failureCounts(results, updated))
@@ -120,20 +125,24 @@ func (s *Store) scanUpdated(ctx context.Context, tx *sql.Tx, query string, args 
 	return rows.Err()
 }
 
-func (s *Store) insertAttempts(ctx context.Context, tx *sql.Tx, results []*hookhub.AttemptResult, updated map[string]updatedDelivery) error {
-	var rows [][]any
-	for _, r := range results {
+// insertAttempts inserts the attempts whose deliveries were moved on, given
+// their rows by result; an attempt numbered 0 takes its delivery's new count.
+// The caller's attempts are numbered only once the transaction commits.
+func (s *Store) insertAttempts(ctx context.Context, tx *sql.Tx, results []*hookhub.AttemptResult, rows [][]any, updated map[string]updatedDelivery) error {
+	var kept [][]any
+	for i, r := range results {
 		u, ok := updated[r.Attempt.DeliveryID]
 		if !ok {
 			continue
 		}
-		a := r.Attempt // a copy: the caller's is numbered only once this commits
-		if a.Number == 0 {
-			a.Number = u.attemptCount
+		row := rows[i]
+		if r.Attempt.Number == 0 {
+			row = slices.Clone(row) // a retried transaction numbers it again
+			row[attemptNumberCol] = u.attemptCount
 		}
-		rows = append(rows, s.attemptArgs(&a))
+		kept = append(kept, row)
 	}
-	if err := s.insertRows(ctx, tx, `INSERT INTO attempts (`+attemptCols+`)`, rows); err != nil {
+	if err := s.insertRows(ctx, tx, `INSERT INTO attempts (`+attemptCols+`)`, kept); err != nil {
 		return fmt.Errorf("insert attempts: %w", err)
 	}
 	return nil

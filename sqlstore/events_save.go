@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/hookhub/hookhub"
 )
@@ -20,13 +21,21 @@ func (s *Store) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) error
 	if len(batch) == 0 {
 		return nil
 	}
-	for _, ne := range batch {
+	// Rows are encoded before the transaction, so the single writer of
+	// SQLite is not held while JSON is built.
+	rows := make([][]any, len(batch))
+	for i, ne := range batch {
 		s.eventDefaults(ne)
+		row, err := s.eventRow(ne.Event)
+		if err != nil {
+			return err
+		}
+		rows[i] = row
 	}
 	var outcomes []eventOutcome
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		outcomes, err = s.saveEvents(ctx, tx, batch)
+		outcomes, err = s.saveEvents(ctx, tx, batch, rows)
 		return err
 	})
 	if err != nil {
@@ -53,7 +62,7 @@ func (o eventOutcome) applyTo(ne *hookhub.NewEvent) {
 	ne.Deliveries = o.kept
 }
 
-func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent) ([]eventOutcome, error) {
+func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, eventRows [][]any) ([]eventOutcome, error) {
 	stored, err := s.liveSources(ctx, tx, batch)
 	if err != nil {
 		return nil, err
@@ -64,14 +73,15 @@ func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.New
 	}
 	out := make([]eventOutcome, len(batch))
 	var rows [][]any
-	for i, ne := range batch {
+	for i := range batch {
 		if !stored[i] {
 			continue
 		}
 		out[i].duplicateOf = dups[i]
-		row, err := s.eventRow(ne.Event, dups[i])
-		if err != nil {
-			return nil, err
+		row := eventRows[i]
+		if dups[i] != "" {
+			row = slices.Clone(row) // a retried transaction decides again
+			row[eventStatusCol], row[eventDuplicateOfCol] = hookhub.EventDuplicate, dups[i]
 		}
 		rows = append(rows, row)
 	}
@@ -133,15 +143,15 @@ func (s *Store) insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*hookh
 	return nil
 }
 
-// eventRow returns the column values of ev; duplicateOf, when set, makes it a
-// duplicate of that event.
-func (s *Store) eventRow(ev *hookhub.Event, duplicateOf string) ([]any, error) {
-	status := ev.Status
-	if duplicateOf != "" {
-		status = hookhub.EventDuplicate
-	} else {
-		duplicateOf = ev.DuplicateOf
-	}
+// Indexes in eventRow of the columns dedup may change.
+const (
+	eventStatusCol      = 3
+	eventDuplicateOfCol = 15
+)
+
+// eventRow returns the column values of ev as it stands.
+func (s *Store) eventRow(ev *hookhub.Event) ([]any, error) {
+	status, duplicateOf := ev.Status, ev.DuplicateOf
 	headers, err := jsonText(ev.Headers)
 	if err != nil {
 		return nil, fmt.Errorf("event %s headers: %w", ev.ID, err)
