@@ -68,12 +68,20 @@ func (s *Store) DeleteDestination(ctx context.Context, id string) error {
 	return s.affected(res, err, "delete destination", "destination", id)
 }
 
-// PauseDestination sets the pause state and holds (on pause) or releases (on
-// resume) the destination's pending deliveries in the same transaction, so no
-// delivery created before the change is left on the wrong side of it.
+// pauseChunk is how many deliveries one transaction of a pause or resume
+// moves: a destination with a deep queue must not hold the writer (and with
+// it every ingest commit) for the whole move.
+const pauseChunk = 5000
+
+// PauseDestination pauses or resumes a destination, holding or releasing its
+// pending deliveries in chunks. The order keeps every interruption safe to
+// repeat: a pause marks the destination first (the delivery engine holds any
+// delivery it still claims for it), then holds the queue; a resume releases
+// the queue while the destination is still paused, and only the last
+// transaction, which releases what came in meanwhile, unpauses it.
 func (s *Store) PauseDestination(ctx context.Context, id string, paused bool, at time.Time) (int64, error) {
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	setFlag := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE destinations SET paused = ?, updated_at = ? WHERE id = ?`),
 			paused, s.d.t(s.stamp(at)), id)
 		if err != nil {
@@ -84,16 +92,61 @@ func (s *Store) PauseDestination(ctx context.Context, id string, paused bool, at
 		} else if k == 0 {
 			return hookhub.Errorf(hookhub.ENOTFOUND, "destination %s not found", id)
 		}
-		q := `UPDATE deliveries SET held = TRUE WHERE destination_id = ? AND status = 'pending' AND held = FALSE`
+		return nil
+	}
+	move := func(tx *sql.Tx, limit bool) (int64, error) {
+		cond := `destination_id = ? AND status = 'pending' AND held = FALSE`
 		if !paused {
-			q = `UPDATE deliveries SET held = FALSE WHERE destination_id = ? AND held = TRUE`
+			cond = `destination_id = ? AND held = TRUE`
 		}
-		if res, err = tx.ExecContext(ctx, s.q(q), id); err != nil {
-			return err
+		q := `UPDATE deliveries SET held = ? WHERE ` + cond
+		args := []any{paused, id}
+		if limit {
+			q = `UPDATE deliveries SET held = ? WHERE id IN (SELECT id FROM deliveries WHERE ` + cond + ` LIMIT ?)`
+			args = append(args, pauseChunk)
 		}
-		n, err = res.RowsAffected()
-		return err
-	})
+		res, err := tx.ExecContext(ctx, s.q(q), args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+	chunks := func() error {
+		for {
+			var k int64
+			err := s.inTx(ctx, func(tx *sql.Tx) error {
+				var err error
+				k, err = move(tx, true)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			n += k
+			if k < pauseChunk {
+				return nil
+			}
+		}
+	}
+	var err error
+	if paused {
+		if err = s.inTx(ctx, setFlag); err == nil {
+			err = chunks()
+		}
+	} else {
+		if _, err = s.GetDestination(ctx, id); err == nil {
+			if err = chunks(); err == nil {
+				err = s.inTx(ctx, func(tx *sql.Tx) error {
+					if err := setFlag(tx); err != nil {
+						return err
+					}
+					k, err := move(tx, false)
+					n += k
+					return err
+				})
+			}
+		}
+	}
 	if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 		return 0, err
 	}

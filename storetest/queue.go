@@ -17,6 +17,7 @@ var queueTests = []test{
 	{"ListDeliveries", testListDeliveries},
 	{"PauseHoldsDeliveries", testPauseHoldsDeliveries},
 	{"HoldClaimedDelivery", testHoldClaimedDelivery},
+	{"PauseDeepQueue", testPauseDeepQueue},
 }
 
 func claimedIDs(t *testing.T, s hookhub.Store, now time.Time, lease time.Duration, limit int) []string {
@@ -235,4 +236,23 @@ func testHoldClaimedDelivery(t *testing.T, s hookhub.Store) {
 	equal(t, "released", n, int64(1))
 	// The lease ended with the hold, so the delivery is claimable at once.
 	equal(t, "claim after resume", claimedIDs(t, s, t0, time.Hour, 10), []string{ds[0].ID})
+}
+
+// testPauseDeepQueue: a queue deeper than one pause transaction moves whole.
+func testPauseDeepQueue(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	const n = 5003 // more than one chunk
+	ne := &hookhub.NewEvent{Event: newEvent(src.ID, t0)}
+	for range n {
+		ne.Deliveries = append(ne.Deliveries, deliveryTo(dst.ID, t0))
+	}
+	must(t, s.SaveEvents(ctx(t), []*hookhub.NewEvent{ne}))
+	held, err := s.PauseDestination(ctx(t), dst.ID, true, t0)
+	must(t, err)
+	equal(t, "held", held, int64(n))
+	equal(t, "claimed while paused", len(claimedIDs(t, s, t0, time.Minute, n)), 0)
+	released, err := s.PauseDestination(ctx(t), dst.ID, false, t0)
+	must(t, err)
+	equal(t, "released", released, int64(n))
+	equal(t, "claimed after resume", len(claimedIDs(t, s, t0, time.Minute, n)), n)
 }
