@@ -50,8 +50,13 @@ type Store interface {
 	// how many deliveries changed.
 	PauseDestination(ctx context.Context, id string, paused bool, at time.Time) (int64, error)
 	// HoldDelivery holds one pending delivery whose destination turned out
-	// to be paused when it was claimed, and ends its lease.
+	// to be paused when it was claimed (or releases it if the destination
+	// was resumed meanwhile), and ends its lease.
 	HoldDelivery(ctx context.Context, id string) error
+	// ReleaseHeld releases held deliveries of destinations that are not
+	// paused: those a pause raced with (an event routed on a stale view
+	// of the destination) and left behind. It returns how many it released.
+	ReleaseHeld(ctx context.Context) (int64, error)
 
 	// AddDeliveries queues new deliveries of events already stored (replays).
 	AddDeliveries(ctx context.Context, ds []*Delivery) error

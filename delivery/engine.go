@@ -56,6 +56,11 @@ type Options struct {
 	// within it.
 	DestinationTTL time.Duration
 
+	// ReleaseInterval is how often deliveries left held for a destination
+	// that is no longer paused are released (default 5 s); such leftovers
+	// come only from an event routed on a stale view of a resumed destination.
+	ReleaseInterval time.Duration
+
 	// UserAgent is sent with every request (default "Hookhub/<version>").
 	UserAgent string
 
@@ -129,6 +134,7 @@ func withDefaults(o Options) Options {
 	o.PollInterval = orDuration(o.PollInterval, DefaultPollInterval)
 	o.Lease = orDuration(o.Lease, DefaultLease)
 	o.DestinationTTL = orDuration(o.DestinationTTL, DefaultDestinationTTL)
+	o.ReleaseInterval = orDuration(o.ReleaseInterval, 5*time.Second)
 	if o.UserAgent == "" {
 		o.UserAgent = "Hookhub/" + hookhub.Version
 	}

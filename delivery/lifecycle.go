@@ -33,6 +33,7 @@ func (e *Engine) Start(ctx context.Context) {
 	// Results already collected are still written after a hard stop, if the
 	// store allows; nothing is lost if it does not.
 	go e.rec.run(context.WithoutCancel(ctx))
+	go e.releaseHeld(ctx, e.stop)
 	go func() {
 		l.run(ctx)
 		close(e.rec.in)
@@ -116,4 +117,28 @@ func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Att
 	}
 	e.after(ctx, []outcome{o})
 	return &o.res.Attempt, nil
+}
+
+// releaseHeld periodically releases deliveries left held for destinations
+// that are no longer paused (see hookhub.Store.ReleaseHeld), until stop.
+func (e *Engine) releaseHeld(ctx context.Context, stop <-chan struct{}) {
+	t := time.NewTicker(e.opts.ReleaseInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-stop:
+			return
+		case <-t.C:
+			n, err := e.opts.Store.ReleaseHeld(ctx)
+			if err != nil && ctx.Err() == nil {
+				e.log.Error("releasing held deliveries", "err", err)
+			}
+			if n > 0 {
+				e.log.Info("released deliveries held for destinations no longer paused", "count", n)
+				e.wake()
+			}
+		}
+	}
 }

@@ -40,7 +40,7 @@ type attemptJSON struct {
 func deliveryOut(d *hookhub.Delivery, attempts []*hookhub.Attempt) deliveryJSON {
 	out := deliveryJSON{
 		ID: d.ID, EventID: d.EventID, DestinationID: d.DestinationID, Status: d.Status, AttemptCount: d.AttemptCount,
-		LastError: d.LastError, Held: d.Held, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+		LastError: d.LastError, Held: d.Held && d.Status == hookhub.DeliveryPending, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 	}
 	if d.Status == hookhub.DeliveryPending && !d.NextAttemptAt.IsZero() {
 		t := d.NextAttemptAt.UTC()

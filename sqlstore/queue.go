@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
 	"time"
 
@@ -48,9 +49,65 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 }
 
 // HoldDelivery holds a pending delivery claimed for a destination that was
-// paused meanwhile and ends its lease; resuming the destination releases it.
+// paused meanwhile and ends its lease. It reads the pause state again, locked
+// against a concurrent resume, so that a delivery is never held for a
+// destination the resume has already released.
 func (s *Store) HoldDelivery(ctx context.Context, id string) error {
-	_, err := s.write.ExecContext(ctx, s.q(`UPDATE deliveries SET held = TRUE, lease_until = NULL
-		WHERE id = ? AND status = 'pending'`), id)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var paused bool
+		err := tx.QueryRowContext(ctx, s.q(`SELECT paused FROM destinations
+			WHERE id = (SELECT destination_id FROM deliveries WHERE id = ?) `+s.d.lockRows), id).Scan(&paused)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // gone with its destination
+		} else if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE deliveries SET held = ?, lease_until = NULL
+			WHERE id = ? AND status = 'pending'`), paused, id)
+		return err
+	})
 	return s.check(err, "hold delivery")
+}
+
+// ReleaseHeld releases the held deliveries of every destination that is not
+// paused, one destination per statement so that each is an index lookup and
+// the queues of paused destinations are never scanned.
+func (s *Store) ReleaseHeld(ctx context.Context) (int64, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM destinations WHERE paused = FALSE`)
+	if err != nil {
+		return 0, s.check(err, "release held deliveries")
+	}
+	ids, err := scanAll(rows, scanString)
+	rows.Close()
+	if err != nil {
+		return 0, s.check(err, "release held deliveries")
+	}
+	var n int64
+	for _, id := range ids {
+		var any bool
+		err := s.read.QueryRowContext(ctx, s.q(`SELECT EXISTS (SELECT 1 FROM deliveries WHERE destination_id = ? AND held = TRUE)`), id).Scan(&any)
+		if err != nil {
+			return n, s.check(err, "release held deliveries")
+		}
+		if !any {
+			continue
+		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			// Only if the destination is still not paused: a pause may
+			// have begun since it was listed.
+			res, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET held = FALSE
+				WHERE destination_id = ? AND held = TRUE
+				AND EXISTS (SELECT 1 FROM destinations WHERE id = ? AND paused = FALSE)`), id, id)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			n += k
+			return err
+		})
+		if err != nil {
+			return n, s.check(err, "release held deliveries")
+		}
+	}
+	return n, nil
 }

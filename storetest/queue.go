@@ -18,6 +18,7 @@ var queueTests = []test{
 	{"PauseHoldsDeliveries", testPauseHoldsDeliveries},
 	{"HoldClaimedDelivery", testHoldClaimedDelivery},
 	{"PauseDeepQueue", testPauseDeepQueue},
+	{"ReleaseHeldLeftovers", testReleaseHeldLeftovers},
 }
 
 func claimedIDs(t *testing.T, s hookhub.Store, now time.Time, lease time.Duration, limit int) []string {
@@ -227,10 +228,10 @@ func testHoldClaimedDelivery(t *testing.T, s hookhub.Store) {
 	src, dst := newSource(t, s), newDestination(t, s)
 	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
 	equal(t, "first claim", claimedIDs(t, s, t0, time.Hour, 10), []string{ds[0].ID})
-	must(t, s.HoldDelivery(ctx(t), ds[0].ID))
-	equal(t, "claim after hold, past the lease", claimedIDs(t, s, t0.Add(2*time.Hour), time.Hour, 10), []string(nil))
 	_, err := s.PauseDestination(ctx(t), dst.ID, true, t0)
 	must(t, err)
+	must(t, s.HoldDelivery(ctx(t), ds[0].ID))
+	equal(t, "claim after hold, past the lease", claimedIDs(t, s, t0.Add(2*time.Hour), time.Hour, 10), []string(nil))
 	n, err := s.PauseDestination(ctx(t), dst.ID, false, t0)
 	must(t, err)
 	equal(t, "released", n, int64(1))
@@ -255,4 +256,29 @@ func testPauseDeepQueue(t *testing.T, s hookhub.Store) {
 	must(t, err)
 	equal(t, "released", released, int64(n))
 	equal(t, "claimed after resume", len(claimedIDs(t, s, t0, time.Minute, n)), n)
+}
+
+// testReleaseHeldLeftovers: a delivery created held for a destination that
+// was resumed meanwhile (routed on a stale view) is released by ReleaseHeld;
+// a paused destination's are not; holding a claimed delivery of a destination
+// resumed meanwhile releases it instead.
+func testReleaseHeldLeftovers(t *testing.T, s hookhub.Store) {
+	src, resumed, paused := newSource(t, s), newDestination(t, s), newDestination(t, s)
+	_, err := s.PauseDestination(ctx(t), paused.ID, true, t0)
+	must(t, err)
+	stale, held := deliveryTo(resumed.ID, t0), deliveryTo(paused.ID, t0)
+	stale.Held, held.Held = true, true
+	must(t, s.SaveEvents(ctx(t), []*hookhub.NewEvent{{Event: newEvent(src.ID, t0), Deliveries: []*hookhub.Delivery{stale, held}}}))
+	equal(t, "claim before release", claimedIDs(t, s, t0, time.Minute, 10), []string(nil))
+	n, err := s.ReleaseHeld(ctx(t))
+	must(t, err)
+	equal(t, "released", n, int64(1))
+	equal(t, "claim after release", claimedIDs(t, s, t0, time.Minute, 10), []string{stale.ID})
+
+	// The engine holds a claimed delivery only while its destination is paused.
+	must(t, s.HoldDelivery(ctx(t), stale.ID))
+	d, err := s.GetDelivery(ctx(t), stale.ID)
+	must(t, err)
+	equal(t, "held after HoldDelivery on a destination not paused", d.Held, false)
+	equal(t, "claimable again at once", claimedIDs(t, s, t0, time.Minute, 10), []string{stale.ID})
 }
