@@ -9,7 +9,7 @@ import (
 // recentBudget bounds the bytes of events kept by recentEvents; events with
 // bodies over recentMaxBody are not kept, to spare room for many small ones.
 const (
-	recentBudget  = 8 << 20
+	recentBudget  = 4 << 20
 	recentMaxBody = 64 << 10
 )
 
@@ -30,7 +30,18 @@ func newRecentEvents(budget int) *recentEvents {
 	return &recentEvents{m: make(map[string]*hookhub.Event), budget: budget}
 }
 
-func eventSize(ev *hookhub.Event) int { return len(ev.Body) + 512 }
+// eventSize estimates the memory an event holds: body, headers and the
+// fixed part of the struct and its map.
+func eventSize(ev *hookhub.Event) int {
+	n := 512 + len(ev.Body)
+	for k, vs := range ev.Headers {
+		n += len(k) + 48
+		for _, v := range vs {
+			n += len(v) + 16
+		}
+	}
+	return n
+}
 
 func (r *recentEvents) add(ev *hookhub.Event) {
 	if len(ev.Body) > recentMaxBody {
