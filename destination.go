@@ -59,9 +59,16 @@ type Filter struct {
 
 // RetryPolicy bounds retries; nil ScheduleSeconds means the default schedule.
 type RetryPolicy struct {
+	// MaxRetries is how many times a failed delivery is tried again: 0
+	// means the default (DefaultMaxRetries), NoRetries (or any negative
+	// value) means none.
 	MaxRetries      int
 	ScheduleSeconds []int
 }
+
+// NoRetries is the MaxRetries of a destination whose failed deliveries are
+// not tried again.
+const NoRetries = -1
 
 // Destination defaults.
 const (
@@ -103,7 +110,7 @@ func (d *Destination) Validate() error {
 		return Errorf(EINVALID, "max_concurrency must be between 1 and 1000")
 	case d.RateLimit < 0:
 		return Errorf(EINVALID, "rate_limit must not be negative")
-	case d.Retry.MaxRetries < 0 || d.Retry.MaxRetries > 50:
+	case d.Retry.MaxRetries < NoRetries || d.Retry.MaxRetries > 50:
 		return Errorf(EINVALID, "retry.max_retries must be between 0 and 50")
 	}
 	for _, s := range d.Retry.ScheduleSeconds {

@@ -252,3 +252,31 @@ func TestReplayEvent(t *testing.T) {
 		h.mustAPI(404, "POST", "/api/v1/events/evt_nope/replay", nil, nil)
 	})
 }
+
+// TestNoRetries: max_retries 0 means a failed first attempt is final; an
+// absent max_retries means the default.
+func TestNoRetries(t *testing.T) {
+	h := startHub(t, "")
+	rcv := newSink(t)
+	rcv.setStatus(500)
+	var once, dflt struct {
+		ID    string `json:"id"`
+		Retry struct {
+			MaxRetries int `json:"max_retries"`
+		} `json:"retry"`
+	}
+	h.mustAPI(201, "POST", "/api/v1/destinations", map[string]any{"name": "once", "url": rcv.srv.URL,
+		"retry": map[string]any{"max_retries": 0}}, &once)
+	h.mustAPI(201, "POST", "/api/v1/destinations", map[string]any{"name": "default", "url": rcv.srv.URL,
+		"retry": map[string]any{"schedule_seconds": []int{60}}}, &dflt)
+	if once.Retry.MaxRetries != 0 || dflt.Retry.MaxRetries != 10 {
+		t.Fatalf("max_retries shown as %d and %d, want 0 and 10", once.Retry.MaxRetries, dflt.Retry.MaxRetries)
+	}
+	// The ping fails at once and for good.
+	eventually(t, "the failed ping", func() bool { return len(h.deliveries("status=failed&destination_id="+once.ID)) == 1 })
+	if d := h.deliveries("destination_id=" + once.ID)[0]; d.AttemptCount != 1 {
+		t.Fatalf("delivery with no retries made %d attempts", d.AttemptCount)
+	}
+	h.mustAPI(400, "POST", "/api/v1/destinations", map[string]any{"name": "bad", "url": rcv.srv.URL,
+		"retry": map[string]any{"max_retries": -3}}, nil)
+}

@@ -53,6 +53,13 @@ type retryJSON struct {
 	ScheduleSeconds []int `json:"schedule_seconds,omitempty"`
 }
 
+// retryInput is retry as sent: max_retries absent means the default, 0 means
+// no retries.
+type retryInput struct {
+	MaxRetries      *int  `json:"max_retries"`
+	ScheduleSeconds []int `json:"schedule_seconds"`
+}
+
 func destinationOut(d *hookhub.Destination) destinationJSON {
 	h := make(map[string]string, len(d.Headers))
 	for k := range d.Headers {
@@ -63,7 +70,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		Signing: signingJSON{Scheme: d.Signing.Scheme, Header: d.Signing.Header, TimestampHeader: d.Signing.TimestampHeader},
 		Filter: filterJSON{EventTypes: nonNil(d.Filter.EventTypes), Severities: nonNil(d.Filter.Severities),
 			SourceIDs: nonNil(d.Filter.SourceIDs), Expression: d.Filter.Expression},
-		Retry:          retryJSON{MaxRetries: d.Retry.MaxRetries, ScheduleSeconds: d.Retry.ScheduleSeconds},
+		Retry:          retryJSON{MaxRetries: max(d.Retry.MaxRetries, 0), ScheduleSeconds: d.Retry.ScheduleSeconds},
 		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason, Paused: d.Paused,
 		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
 		ConsecutiveFailures: d.ConsecutiveFailures, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
@@ -84,7 +91,7 @@ type destinationInput struct {
 	Headers             *map[string]string `json:"headers"`
 	Signing             *signingJSON       `json:"signing"`
 	Filter              *filterJSON        `json:"filter"`
-	Retry               *retryJSON         `json:"retry"`
+	Retry               *retryInput        `json:"retry"`
 	TimeoutSeconds      *int               `json:"timeout_seconds"`
 	Enabled             *bool              `json:"enabled"`
 	Paused              *bool              `json:"paused"`
@@ -123,6 +130,14 @@ func (in *destinationInput) apply(d *hookhub.Destination) {
 		d.Filter = hookhub.Filter{EventTypes: f.EventTypes, Severities: f.Severities, SourceIDs: f.SourceIDs, Expression: f.Expression}
 	}
 	if rt := in.Retry; rt != nil {
-		d.Retry = hookhub.RetryPolicy{MaxRetries: rt.MaxRetries, ScheduleSeconds: rt.ScheduleSeconds}
+		d.Retry = hookhub.RetryPolicy{ScheduleSeconds: rt.ScheduleSeconds}
+		switch {
+		case rt.MaxRetries == nil:
+			d.Retry.MaxRetries = hookhub.DefaultMaxRetries
+		case *rt.MaxRetries == 0:
+			d.Retry.MaxRetries = hookhub.NoRetries
+		default:
+			d.Retry.MaxRetries = *rt.MaxRetries
+		}
 	}
 }
