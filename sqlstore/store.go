@@ -86,7 +86,15 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.wstmts != nil {
 		s.wstmts.preparePending(ctx)
 	}
-	tx, err := s.write.BeginTx(ctx, nil)
+	return runTx(ctx, s.write, fn)
+}
+
+// runTx runs fn in a transaction begun on db (a pool or one connection),
+// committing if it returns nil.
+func runTx(ctx context.Context, db interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -134,18 +142,7 @@ func (s *Store) inRelaxedTx(ctx context.Context, fn func(tx *sql.Tx) error) erro
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return runTx(ctx, conn, fn)
 }
 
 // stamp returns t, or the current time when t is zero, in UTC to the microsecond
