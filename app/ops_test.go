@@ -136,6 +136,17 @@ func TestResendFailed(t *testing.T) {
 		failAll := func(typ string, n int) {
 			t.Helper()
 			eventually(t, "first attempts of "+typ, func() bool { return len(rcv.withEvent(typ)) == n })
+			// The retry time is set from the clock when the attempt is
+			// recorded, after the receiver has answered: wait for that.
+			eventually(t, "first attempts of "+typ+" recorded", func() bool {
+				recorded := 0
+				for _, d := range h.deliveries("status=pending&destination_id=" + dst.ID) {
+					if d.AttemptCount == 1 {
+						recorded++
+					}
+				}
+				return recorded == n
+			})
 			h.clock.set(h.clock.now().Add(2 * time.Minute)) // the retry is due
 			eventually(t, "retries of "+typ, func() bool { return len(rcv.withEvent(typ)) == 2*n })
 		}
