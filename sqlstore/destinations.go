@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -62,10 +63,61 @@ func (s *Store) UpdateDestination(ctx context.Context, d *hookhub.Destination) e
 	return s.affected(res, err, "update destination", "destination", d.ID)
 }
 
-// DeleteDestination deletes a destination with its deliveries and attempts.
+// DeleteDestination deletes a destination with its deliveries and attempts,
+// and takes it out of the destination_ids of the sources that name it.
 func (s *Store) DeleteDestination(ctx context.Context, id string) error {
-	res, err := s.write.ExecContext(ctx, s.q(`DELETE FROM destinations WHERE id = ?`), id)
-	return s.affected(res, err, "delete destination", "destination", id)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM destinations WHERE id = ?`), id)
+		if err := s.affected(res, err, "delete destination", "destination", id); err != nil {
+			return err
+		}
+		return s.unnameDestination(ctx, tx, id)
+	})
+	if hookhub.ErrorCode(err) != "" {
+		return err
+	}
+	return s.check(err, "delete destination")
+}
+
+// unnameDestination removes id from every source's destination_ids. The
+// LIKE only narrows the sources to decode; the decoded list decides.
+func (s *Store) unnameDestination(ctx context.Context, tx *sql.Tx, id string) error {
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, config FROM sources WHERE config LIKE ?`), `%"`+id+`"%`)
+	if err != nil {
+		return err
+	}
+	type named struct {
+		id  string
+		cfg sourceConfig
+	}
+	var found []named
+	for rows.Next() {
+		var n named
+		if err := rows.Scan(&n.id, js(&n.cfg)); err != nil {
+			rows.Close()
+			return err
+		}
+		found = append(found, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, n := range found {
+		kept := slices.DeleteFunc(slices.Clone(n.cfg.DestinationIDs), func(d string) bool { return d == id })
+		if len(kept) == len(n.cfg.DestinationIDs) {
+			continue
+		}
+		n.cfg.DestinationIDs = kept
+		text, err := jsonText(n.cfg)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE sources SET config = ? WHERE id = ?`), text, n.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pauseChunk is how many deliveries one transaction of a pause or resume

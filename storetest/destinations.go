@@ -12,6 +12,7 @@ var destinationTests = []test{
 	{"DestinationUpdate", testDestinationUpdate},
 	{"DestinationNotFound", testDestinationNotFound},
 	{"DestinationDeleteCascades", testDestinationDeleteCascades},
+	{"DestinationDeleteUnnames", testDestinationDeleteUnnames},
 	{"DestinationList", testDestinationList},
 }
 
@@ -69,6 +70,25 @@ func testDestinationDeleteCascades(t *testing.T, s hookhub.Store) {
 	must(t, err)
 	_, err = s.GetEvent(ctx(t), ev.ID) // events stay: they belong to their source
 	must(t, err)
+	wantCode(t, s.DeleteDestination(ctx(t), gone.ID), hookhub.ENOTFOUND)
+}
+
+// testDestinationDeleteUnnames: a deleted destination leaves the
+// destination_ids of the sources that forwarded to it; others keep theirs.
+func testDestinationDeleteUnnames(t *testing.T, s hookhub.Store) {
+	gone, kept := newDestination(t, s), newDestination(t, s)
+	src := &hookhub.Source{ID: hookhub.NewID(hookhub.PrefixSource), Name: "src", Type: hookhub.SourceGeneric,
+		Key: "k_" + hookhub.NewID(""), Active: true, DestinationIDs: []string{gone.ID, kept.ID}}
+	src.SetDefaults()
+	must(t, s.CreateSource(ctx(t), src))
+	other := newSource(t, s)
+	must(t, s.DeleteDestination(ctx(t), gone.ID))
+	got, err := s.GetSource(ctx(t), src.ID)
+	must(t, err)
+	equal(t, "destination_ids after delete", got.DestinationIDs, []string{kept.ID})
+	got, err = s.GetSource(ctx(t), other.ID)
+	must(t, err)
+	equal(t, "untouched source", len(got.DestinationIDs), 0)
 }
 
 func testDestinationList(t *testing.T, s hookhub.Store) {
