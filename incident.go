@@ -113,7 +113,17 @@ type AlertInput struct {
 	// ReopenWindow: a firing alert whose incident was resolved (not closed)
 	// less than this long ago reopens it rather than opening a new one.
 	ReopenWindow time.Duration
+	// Announce, when set, makes the event announcing the change; it is
+	// stored in the change's transaction.
+	Announce Announcer
 }
+
+// Announcer makes the event that announces a change to an incident (nil for
+// none). The store calls it inside the change's transaction and stores the
+// event with it, so a change is never committed without its announcement. It
+// may run more than once if the transaction is retried; only the last run's
+// event is committed.
+type Announcer func(inc *Incident, change *TimelineEntry) (*NewEvent, error)
 
 // AlertOutcome is what applying an alert changed. Incident is nil when the
 // alert touched nothing (a resolve with no open incident).

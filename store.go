@@ -85,8 +85,11 @@ type Store interface {
 	ListIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, string, error)
 	// TransitionIncident applies an action (see NextStatus) by actor, with an
 	// optional message, and returns the incident and its timeline entry.
-	TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time) (*Incident, *TimelineEntry, error)
-	AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time) (*Incident, *TimelineEntry, error)
+	// announce, when set, makes the event announcing the change, stored in
+	// the same transaction.
+	TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
+	// AddIncidentComment adds a comment; announce as in TransitionIncident.
+	AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
 	// ListTimeline returns an incident's entries oldest first.
 	ListTimeline(ctx context.Context, incidentID string) ([]*TimelineEntry, error)
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -92,12 +93,17 @@ func (s *Server) incidentAction(action string) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		inc, e, err := s.store.TransitionIncident(r.Context(), r.PathValue("id"), action, actor(r.Context()), in.Message, s.now())
+		ann, err := s.personAnnouncer(r.Context(), r.PathValue("id"))
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		s.announceChange(r, inc, e)
+		inc, _, err := s.store.TransitionIncident(r.Context(), r.PathValue("id"), action, actor(r.Context()), in.Message, s.now(), ann.make)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.announced(ann.event)
 		writeJSON(w, http.StatusOK, incidentOut(inc))
 	}
 }
@@ -108,22 +114,28 @@ func (s *Server) handleCommentIncident(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	inc, e, err := s.store.AddIncidentComment(r.Context(), r.PathValue("id"), actor(r.Context()), in.Message, s.now())
+	ann, err := s.personAnnouncer(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.announceChange(r, inc, e)
+	_, e, err := s.store.AddIncidentComment(r.Context(), r.PathValue("id"), actor(r.Context()), in.Message, s.now(), ann.make)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.announced(ann.event)
 	writeJSON(w, http.StatusCreated, timelineOut(e))
 }
 
-// announceChange announces a change a person made. The change itself is
-// committed, so a failure here is logged rather than turned into an error
-// that would invite a retry of the action.
-func (s *Server) announceChange(r *http.Request, inc *hookhub.Incident, e *hookhub.TimelineEntry) {
-	if err := s.announce(r.Context(), inc, e, s.sourceName(r.Context(), inc.SourceID)); err != nil {
-		s.logger(r).Error("announcing incident change failed", "incident_id", inc.ID, "err", err)
+// personAnnouncer prepares the announcement of a person's change to an
+// incident; the incident must exist.
+func (s *Server) personAnnouncer(ctx context.Context, id string) (*announcement, error) {
+	inc, err := s.store.GetIncident(ctx, id)
+	if err != nil {
+		return nil, err
 	}
+	return s.announcer(ctx, s.sourceName(ctx, inc.SourceID)), nil
 }
 
 // readMessage reads {"body": "…"} (or {"message": "…"}) into Message; the

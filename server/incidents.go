@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -30,37 +29,54 @@ func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub
 	return nil, false
 }
 
-// applyAlerts turns a stored event's alerts into incident changes and
-// announces each change. The sender has no answer yet: if this fails it gets
-// 503 and retries, so no alert is dropped.
+// applyAlerts turns a stored event's alerts into incident changes, each
+// committed with the event announcing it. The sender has no answer yet: if
+// this fails it gets 503 and retries, so no alert is dropped.
 func (s *Server) applyAlerts(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) error {
 	for _, a := range alerts {
+		ann := s.announcer(ctx, src.Name)
 		out, err := s.store.ApplyAlert(ctx, &hookhub.AlertInput{
 			Alert: a, SourceID: src.ID, EventID: ev.ID, At: ev.ReceivedAt, ReopenWindow: s.reopenWindow,
+			Announce: ann.make,
 		})
 		if err != nil {
 			return err
 		}
 		if out.Change != nil {
 			s.metrics.Incidents.WithLabelValues(incident.EventType(out.Change)).Inc()
-			if err := s.announce(ctx, out.Incident, out.Change, src.Name); err != nil {
-				return err
-			}
+			s.announced(ann.event)
 		}
 	}
 	return nil
 }
 
-// announce stores the incident.* event for a change, routed to every enabled
-// destination whose filter matches its type, severity and source.
-func (s *Server) announce(ctx context.Context, inc *hookhub.Incident, e *hookhub.TimelineEntry, sourceName string) error {
+// announcement makes the incident.* event for a change, routed to every
+// enabled destination whose filter matches its type, severity and source,
+// and keeps the last one it made for after the commit. It runs inside the
+// store's transaction, so everything it needs from the store (destinations,
+// the source's name) is read beforehand: a nested read could wait for a
+// connection the transaction itself holds.
+type announcement struct {
+	s          *Server
+	sourceName string
+	dests      []routeDest
+	event      *hookhub.NewEvent
+}
+
+func (s *Server) announcer(ctx context.Context, sourceName string) *announcement {
+	return &announcement{s: s, sourceName: sourceName, dests: s.router.load(ctx)}
+}
+
+func (a *announcement) make(inc *hookhub.Incident, e *hookhub.TimelineEntry) (*hookhub.NewEvent, error) {
+	s := a.s
+	a.event = nil
 	typ := incident.EventType(e)
 	if typ == "" {
-		return nil
+		return nil, nil
 	}
-	body, err := incident.Body(inc, e, sourceName, s.baseURL+"/api/v1/incidents/"+inc.ID)
+	body, err := incident.Body(inc, e, a.sourceName, s.baseURL+"/api/v1/incidents/"+inc.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ev := &hookhub.Event{
 		ID: hookhub.NewID(hookhub.PrefixEvent), Type: typ, Status: hookhub.EventAccepted, ReceivedAt: s.now().UTC(),
@@ -68,15 +84,21 @@ func (s *Server) announce(ctx context.Context, inc *hookhub.Incident, e *hookhub
 		Verification: hookhub.VerificationResult{Scheme: "system", Result: hookhub.VerifyNone, Reason: e.Actor},
 	}
 	ne := &hookhub.NewEvent{Event: ev}
-	ne.Deliveries = s.router.routePublished(ctx, ev, inc.Severity, inc.SourceID)
-	if err := s.committer.Submit(ctx, ne); err != nil {
-		return fmt.Errorf("store %s event: %w", typ, err)
+	ne.Deliveries = s.router.routePublishedTo(a.dests, ev, inc.Severity, inc.SourceID)
+	a.event = ne
+	return ne, nil
+}
+
+// announced wakes the delivery workers for a committed announcement and
+// shows it on the event stream.
+func (s *Server) announced(ne *hookhub.NewEvent) {
+	if ne == nil {
+		return
 	}
 	if len(ne.Deliveries) > 0 {
 		s.notify()
 	}
-	s.stream.publish(ev)
-	return nil
+	s.stream.publish(ne.Event)
 }
 
 // sourceName returns the name of an incident's source, "" when it is gone.

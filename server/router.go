@@ -103,10 +103,16 @@ func (rt *router) routeInbound(ctx context.Context, ev *hookhub.Event, src *hook
 // incident's severity and the source its alerts came from, so destinations
 // can filter on both.
 func (rt *router) routePublished(ctx context.Context, ev *hookhub.Event, severity, sourceID string) []*hookhub.Delivery {
+	return rt.routePublishedTo(rt.load(ctx), ev, severity, sourceID)
+}
+
+// routePublishedTo is routePublished over a set of destinations already
+// loaded, for callers that must not read the store meanwhile.
+func (rt *router) routePublishedTo(dests []routeDest, ev *hookhub.Event, severity, sourceID string) []*hookhub.Delivery {
 	in := newLazyInput(ev, severity)
 	in.in.SourceID = sourceID
 	var out []*hookhub.Delivery
-	for _, rd := range rt.load(ctx) {
+	for _, rd := range dests {
 		if rd.d.Enabled && rd.m.Match(in.get(rd.m)) {
 			out = append(out, rt.newDelivery(ev, rd.d, hookhub.TriggerInitial))
 		}

@@ -38,8 +38,13 @@ func (s *Store) ApplyAlert(ctx context.Context, in *hookhub.AlertInput) (*hookhu
 		var out *hookhub.AlertOutcome
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
-			out, err = s.applyAlert(ctx, tx, in, at)
-			return err
+			if out, err = s.applyAlert(ctx, tx, in, at); err != nil {
+				return err
+			}
+			if out.Change == nil {
+				return nil
+			}
+			return s.announce(ctx, tx, in.Announce, out.Incident, out.Change)
 		})
 		if err != nil && hookhub.ErrorCode(err) == hookhub.ECONFLICT && try < maxAlertTries {
 			continue
@@ -210,7 +215,7 @@ func (s *Store) ListIncidents(ctx context.Context, f hookhub.IncidentFilter) ([]
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // TransitionIncident applies a person's action to an incident.
-func (s *Store) TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time) (*hookhub.Incident, *hookhub.TimelineEntry, error) {
+func (s *Store) TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time, announce hookhub.Announcer) (*hookhub.Incident, *hookhub.TimelineEntry, error) {
 	at = s.stamp(at)
 	var inc *hookhub.Incident
 	var entry *hookhub.TimelineEntry
@@ -242,7 +247,10 @@ func (s *Store) TransitionIncident(ctx context.Context, id, action, actor, messa
 			}
 			return err
 		}
-		return s.addTimeline(ctx, tx, entry)
+		if err := s.addTimeline(ctx, tx, entry); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, announce, inc, entry)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -251,7 +259,7 @@ func (s *Store) TransitionIncident(ctx context.Context, id, action, actor, messa
 }
 
 // AddIncidentComment adds a comment to an incident's timeline.
-func (s *Store) AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time) (*hookhub.Incident, *hookhub.TimelineEntry, error) {
+func (s *Store) AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time, announce hookhub.Announcer) (*hookhub.Incident, *hookhub.TimelineEntry, error) {
 	at = s.stamp(at)
 	var inc *hookhub.Incident
 	entry := &hookhub.TimelineEntry{IncidentID: id, Kind: hookhub.TimelineCommented, At: at, Actor: actor, Message: message}
@@ -264,12 +272,37 @@ func (s *Store) AddIncidentComment(ctx context.Context, id, actor, message strin
 		if err := s.updateIncident(ctx, tx, inc); err != nil {
 			return err
 		}
-		return s.addTimeline(ctx, tx, entry)
+		if err := s.addTimeline(ctx, tx, entry); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, announce, inc, entry)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return inc, entry, nil
+}
+
+// announce stores, in tx, the event that announce makes for a change.
+func (s *Store) announce(ctx context.Context, tx *sql.Tx, announce hookhub.Announcer, inc *hookhub.Incident, change *hookhub.TimelineEntry) error {
+	if announce == nil {
+		return nil
+	}
+	ne, err := announce(inc, change)
+	if err != nil || ne == nil {
+		return err
+	}
+	s.eventDefaults(ne)
+	row, err := s.eventRow(ne.Event)
+	if err != nil {
+		return err
+	}
+	out, err := s.saveEvents(ctx, tx, []*hookhub.NewEvent{ne}, [][]any{row})
+	if err != nil {
+		return fmt.Errorf("store announcement: %w", err)
+	}
+	out[0].applyTo(ne)
+	return nil
 }
 
 // ListTimeline returns an incident's timeline oldest first.

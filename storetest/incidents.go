@@ -18,6 +18,7 @@ var incidentTests = []test{
 	{"IncidentReopenConflict", testIncidentReopenConflict},
 	{"IncidentList", testIncidentList},
 	{"IncidentNotFound", testIncidentNotFound},
+	{"IncidentAnnouncedAtomically", testIncidentAnnouncedAtomically},
 }
 
 func alertIn(src, fp, status string, at time.Time) *hookhub.AlertInput {
@@ -175,7 +176,7 @@ func testIncidentLifecycle(t *testing.T, s hookhub.Store) {
 	id := apply(t, s, alertIn(src.ID, "life", hookhub.AlertFiring, t0)).Incident.ID
 	step := func(action, want string, at time.Time) {
 		t.Helper()
-		inc, e, err := s.TransitionIncident(ctx(t), id, action, "apikey:key_1", "by hand", at)
+		inc, e, err := s.TransitionIncident(ctx(t), id, action, "apikey:key_1", "by hand", at, nil)
 		must(t, err)
 		if inc.Status != want || e.To != want || e.Actor != "apikey:key_1" || e.Message != "by hand" {
 			t.Fatalf("%s: %s / %s", action, dump(inc), dump(e))
@@ -183,14 +184,14 @@ func testIncidentLifecycle(t *testing.T, s hookhub.Store) {
 	}
 	wantConflict := func(action string) {
 		t.Helper()
-		_, _, err := s.TransitionIncident(ctx(t), id, action, "apikey:key_1", "", t0)
+		_, _, err := s.TransitionIncident(ctx(t), id, action, "apikey:key_1", "", t0, nil)
 		wantCode(t, err, hookhub.ECONFLICT)
 	}
 	wantConflict(hookhub.ActionClose)
 	wantConflict(hookhub.ActionReopen)
 	step(hookhub.ActionAcknowledge, hookhub.IncidentAcknowledged, t0.Add(time.Minute))
 	wantConflict(hookhub.ActionAcknowledge)
-	_, c, err := s.AddIncidentComment(ctx(t), id, "apikey:key_1", "looking at the disk", t0.Add(2*time.Minute))
+	_, c, err := s.AddIncidentComment(ctx(t), id, "apikey:key_1", "looking at the disk", t0.Add(2*time.Minute), nil)
 	must(t, err)
 	equal(t, "comment kind", c.Kind, hookhub.TimelineCommented)
 	step(hookhub.ActionResolve, hookhub.IncidentResolved, t0.Add(3*time.Minute))
@@ -206,7 +207,7 @@ func testIncidentLifecycle(t *testing.T, s hookhub.Store) {
 	equal(t, "timeline", kinds(t, s, id), []string{"created:triggered", "status_changed:acknowledged", "commented:",
 		"status_changed:resolved", "status_changed:closed", "status_changed:triggered"})
 
-	_, _, err = s.TransitionIncident(ctx(t), id, "explode", "system", "", t0)
+	_, _, err = s.TransitionIncident(ctx(t), id, "explode", "system", "", t0, nil)
 	wantCode(t, err, hookhub.EINVALID)
 }
 
@@ -215,7 +216,7 @@ func testIncidentReopenConflict(t *testing.T, s hookhub.Store) {
 	old := apply(t, s, alertIn(src.ID, "dup", hookhub.AlertFiring, t0)).Incident.ID
 	apply(t, s, alertIn(src.ID, "dup", hookhub.AlertResolved, t0.Add(time.Minute)))
 	apply(t, s, alertIn(src.ID, "dup", hookhub.AlertFiring, t0.Add(2*time.Minute)))
-	_, _, err := s.TransitionIncident(ctx(t), old, hookhub.ActionReopen, "system", "", t0.Add(3*time.Minute))
+	_, _, err := s.TransitionIncident(ctx(t), old, hookhub.ActionReopen, "system", "", t0.Add(3*time.Minute), nil)
 	wantCode(t, err, hookhub.ECONFLICT)
 	got, err := s.GetIncident(ctx(t), old)
 	must(t, err)
@@ -233,9 +234,9 @@ func testIncidentList(t *testing.T, s hookhub.Store) {
 	b := mk(src.ID, "b", hookhub.SeverityLow, t0.Add(time.Minute))
 	c := mk(other.ID, "c", hookhub.SeverityCritical, t0.Add(2*time.Minute))
 	// Activity on a moves it to the front.
-	_, _, err := s.AddIncidentComment(ctx(t), a, "system", "note", t0.Add(3*time.Minute))
+	_, _, err := s.AddIncidentComment(ctx(t), a, "system", "note", t0.Add(3*time.Minute), nil)
 	must(t, err)
-	_, _, err = s.TransitionIncident(ctx(t), b, hookhub.ActionResolve, "system", "", t0.Add(30*time.Second))
+	_, _, err = s.TransitionIncident(ctx(t), b, hookhub.ActionResolve, "system", "", t0.Add(30*time.Second), nil)
 	must(t, err)
 
 	list := func(f hookhub.IncidentFilter) []string {
@@ -264,10 +265,49 @@ func testIncidentList(t *testing.T, s hookhub.Store) {
 func testIncidentNotFound(t *testing.T, s hookhub.Store) {
 	_, err := s.GetIncident(ctx(t), "inc_nope")
 	wantCode(t, err, hookhub.ENOTFOUND)
-	_, _, err = s.TransitionIncident(ctx(t), "inc_nope", hookhub.ActionAcknowledge, "system", "", t0)
+	_, _, err = s.TransitionIncident(ctx(t), "inc_nope", hookhub.ActionAcknowledge, "system", "", t0, nil)
 	wantCode(t, err, hookhub.ENOTFOUND)
-	_, _, err = s.AddIncidentComment(ctx(t), "inc_nope", "system", "x", t0)
+	_, _, err = s.AddIncidentComment(ctx(t), "inc_nope", "system", "x", t0, nil)
 	wantCode(t, err, hookhub.ENOTFOUND)
 	_, err = s.ListTimeline(ctx(t), "inc_nope")
 	wantCode(t, err, hookhub.ENOTFOUND)
+}
+
+// testIncidentAnnouncedAtomically: the event an announcer makes is stored with
+// the change, with its deliveries; an announcer that fails undoes the change.
+func testIncidentAnnouncedAtomically(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	var made []*hookhub.NewEvent
+	announce := func(inc *hookhub.Incident, e *hookhub.TimelineEntry) (*hookhub.NewEvent, error) {
+		ev := &hookhub.Event{ID: hookhub.NewID(hookhub.PrefixEvent), Type: "incident." + e.Kind, Status: hookhub.EventAccepted,
+			ReceivedAt: e.At, Method: "POST", Body: []byte(`{"incident":"` + inc.ID + `"}`)}
+		ne := &hookhub.NewEvent{Event: ev, Deliveries: []*hookhub.Delivery{deliveryTo(dst.ID, e.At)}}
+		made = append(made, ne)
+		return ne, nil
+	}
+	in := alertIn(src.ID, "announced", hookhub.AlertFiring, t0)
+	in.Announce = announce
+	id := apply(t, s, in).Incident.ID
+	_, _, err := s.TransitionIncident(ctx(t), id, hookhub.ActionAcknowledge, "system", "", t0.Add(time.Second), announce)
+	must(t, err)
+	_, _, err = s.AddIncidentComment(ctx(t), id, "system", "note", t0.Add(2*time.Second), announce)
+	must(t, err)
+	equal(t, "announcements made", len(made), 3)
+	for _, ne := range made {
+		if _, err := s.GetEvent(ctx(t), ne.Event.ID); err != nil {
+			t.Fatalf("announcement %s not stored: %v", ne.Event.ID, err)
+		}
+		ds, _, err := s.ListDeliveries(ctx(t), hookhub.DeliveryFilter{EventID: ne.Event.ID})
+		must(t, err)
+		equal(t, "deliveries of "+ne.Event.Type, len(ds), 1)
+	}
+
+	failing := func(*hookhub.Incident, *hookhub.TimelineEntry) (*hookhub.NewEvent, error) {
+		return nil, hookhub.Errorf(hookhub.EINTERNAL, "cannot announce")
+	}
+	_, _, err = s.TransitionIncident(ctx(t), id, hookhub.ActionResolve, "system", "", t0.Add(3*time.Second), failing)
+	wantCode(t, err, hookhub.EINTERNAL)
+	got, err := s.GetIncident(ctx(t), id)
+	must(t, err)
+	equal(t, "status after a failed announcement", got.Status, hookhub.IncidentAcknowledged)
 }
