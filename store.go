@@ -90,8 +90,9 @@ type Store interface {
 	TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
 	// AddIncidentComment adds a comment; announce as in TransitionIncident.
 	AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
-	// ListTimeline returns an incident's entries oldest first.
-	ListTimeline(ctx context.Context, incidentID string) ([]*TimelineEntry, error)
+	// ListTimeline returns a page of an incident's entries, oldest first,
+	// and the cursor of the next page ("" at the end).
+	ListTimeline(ctx context.Context, incidentID string, p Page) ([]*TimelineEntry, string, error)
 
 	CreateUser(ctx context.Context, u *User) error
 	GetUserByUsername(ctx context.Context, username string) (*User, error)

@@ -51,12 +51,13 @@ func (s *Server) handleGetIncident(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	entries, err := s.store.ListTimeline(r.Context(), inc.ID)
+	entries, next, err := s.store.ListTimeline(r.Context(), inc.ID, hookhub.Page{Limit: embeddedTimeline})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := incidentOut(inc)
+	out.TimelineNextCursor = next
 	out.Timeline = make([]timelineJSON, len(entries))
 	for i, e := range entries {
 		out.Timeline[i] = timelineOut(e)
@@ -65,7 +66,12 @@ func (s *Server) handleGetIncident(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleIncidentTimeline(w http.ResponseWriter, r *http.Request) {
-	entries, err := s.store.ListTimeline(r.Context(), r.PathValue("id"))
+	page, err := pageOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	entries, next, err := s.store.ListTimeline(r.Context(), r.PathValue("id"), page)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -74,8 +80,12 @@ func (s *Server) handleIncidentTimeline(w http.ResponseWriter, r *http.Request) 
 	for i, e := range entries {
 		out[i] = timelineOut(e)
 	}
-	writeJSON(w, http.StatusOK, listJSON[timelineJSON]{Data: out})
+	writeJSON(w, http.StatusOK, listJSON[timelineJSON]{Data: out, NextCursor: next})
 }
+
+// embeddedTimeline bounds the entries GET /incidents/{id} embeds: an incident
+// that keeps firing gains one entry per alert.
+const embeddedTimeline = 500
 
 // messageInput is the body of an action (optional) or a comment: the text is
 // in body, or in message, its alias.

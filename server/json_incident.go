@@ -24,8 +24,11 @@ type incidentJSON struct {
 	AcknowledgedAt *time.Time        `json:"acknowledged_at"`
 	ResolvedAt     *time.Time        `json:"resolved_at"`
 	ClosedAt       *time.Time        `json:"closed_at"`
-	// Timeline is filled in only when one incident is fetched.
-	Timeline []timelineJSON `json:"timeline,omitempty"`
+	// Timeline is filled in only when one incident is fetched: its first
+	// embeddedTimeline entries; TimelineNextCursor continues it through
+	// /timeline when there are more.
+	Timeline           []timelineJSON `json:"timeline,omitempty"`
+	TimelineNextCursor string         `json:"timeline_next_cursor,omitempty"`
 }
 
 type timelineJSON struct {

@@ -305,17 +305,34 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, announce hookhub.Annou
 	return nil
 }
 
-// ListTimeline returns an incident's timeline oldest first.
-func (s *Store) ListTimeline(ctx context.Context, incidentID string) ([]*hookhub.TimelineEntry, error) {
+// ListTimeline returns a page of an incident's timeline oldest first. The
+// cursor is the last entry's time (microseconds) and ID.
+func (s *Store) ListTimeline(ctx context.Context, incidentID string, p hookhub.Page) ([]*hookhub.TimelineEntry, string, error) {
 	if _, err := s.GetIncident(ctx, incidentID); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	entries, err := queryAll(ctx, s, `SELECT `+timelineCols+` FROM incident_timeline WHERE incident_id = ? ORDER BY at, id`,
-		[]any{incidentID}, scanTimeline)
+	w := &where{}
+	w.add("incident_id = ?", incidentID)
+	if p.Cursor != "" {
+		micros, id, ok := strings.Cut(p.Cursor, ".")
+		n, err := strconv.ParseInt(micros, 10, 64)
+		if !ok || err != nil {
+			return nil, "", hookhub.Errorf(hookhub.EINVALID, "invalid cursor")
+		}
+		t := s.d.t(time.UnixMicro(n))
+		w.add("(at > ? OR (at = ? AND id > ?))", t, t, id)
+	}
+	limit := p.PageLimit()
+	entries, err := queryAll(ctx, s, `SELECT `+timelineCols+` FROM incident_timeline`+w.String()+` ORDER BY at, id LIMIT ?`,
+		append(w.args, limit+1), scanTimeline)
 	if err != nil {
-		return nil, fmt.Errorf("list timeline: %w", err)
+		return nil, "", fmt.Errorf("list timeline: %w", err)
 	}
-	return entries, nil
+	if len(entries) > limit {
+		last := entries[limit-1]
+		return entries[:limit], strconv.FormatInt(last.At.UnixMicro(), 10) + "." + last.ID, nil
+	}
+	return entries, "", nil
 }
 
 func (s *Store) lockIncident(ctx context.Context, tx *sql.Tx, id string) (*hookhub.Incident, error) {

@@ -19,6 +19,7 @@ var incidentTests = []test{
 	{"IncidentList", testIncidentList},
 	{"IncidentNotFound", testIncidentNotFound},
 	{"IncidentAnnouncedAtomically", testIncidentAnnouncedAtomically},
+	{"IncidentTimelinePages", testIncidentTimelinePages},
 }
 
 func alertIn(src, fp, status string, at time.Time) *hookhub.AlertInput {
@@ -38,7 +39,7 @@ func apply(t *testing.T, s hookhub.Store, in *hookhub.AlertInput) *hookhub.Alert
 
 func kinds(t *testing.T, s hookhub.Store, id string) []string {
 	t.Helper()
-	entries, err := s.ListTimeline(ctx(t), id)
+	entries, _, err := s.ListTimeline(ctx(t), id, hookhub.Page{Limit: 500})
 	must(t, err)
 	var k []string
 	for _, e := range entries {
@@ -79,7 +80,7 @@ func testIncidentOpenJoinResolve(t *testing.T, s hookhub.Store) {
 	equal(t, "source", got.SourceID, src.ID)
 	equal(t, "timeline", kinds(t, s, id), []string{
 		"created:triggered", "webhook_received:", "webhook_received:", "status_changed:resolved"})
-	entries, err := s.ListTimeline(ctx(t), id)
+	entries, _, err := s.ListTimeline(ctx(t), id, hookhub.Page{Limit: 500})
 	must(t, err)
 	equal(t, "created links the raw event", entries[0].EventID, first.EventID)
 	equal(t, "received links the raw event", entries[1].EventID, second.EventID)
@@ -269,7 +270,7 @@ func testIncidentNotFound(t *testing.T, s hookhub.Store) {
 	wantCode(t, err, hookhub.ENOTFOUND)
 	_, _, err = s.AddIncidentComment(ctx(t), "inc_nope", "system", "x", t0, nil)
 	wantCode(t, err, hookhub.ENOTFOUND)
-	_, err = s.ListTimeline(ctx(t), "inc_nope")
+	_, _, err = s.ListTimeline(ctx(t), "inc_nope", hookhub.Page{})
 	wantCode(t, err, hookhub.ENOTFOUND)
 }
 
@@ -310,4 +311,35 @@ func testIncidentAnnouncedAtomically(t *testing.T, s hookhub.Store) {
 	got, err := s.GetIncident(ctx(t), id)
 	must(t, err)
 	equal(t, "status after a failed announcement", got.Status, hookhub.IncidentAcknowledged)
+}
+
+// testIncidentTimelinePages: the timeline pages oldest first, entries at the
+// same instant included, and a bad cursor is refused.
+func testIncidentTimelinePages(t *testing.T, s hookhub.Store) {
+	src := newSource(t, s)
+	id := apply(t, s, alertIn(src.ID, "paged", hookhub.AlertFiring, t0)).Incident.ID
+	for i := range 4 {
+		// Two comments share each instant, so the cursor must break ties.
+		_, _, err := s.AddIncidentComment(ctx(t), id, "system", "note", t0.Add(time.Duration(1+i/2)*time.Second), nil)
+		must(t, err)
+	}
+	all, next, err := s.ListTimeline(ctx(t), id, hookhub.Page{Limit: 500})
+	must(t, err)
+	equal(t, "entries", len(all), 5)
+	equal(t, "next cursor of the whole timeline", next, "")
+	var want []string
+	for _, e := range all {
+		want = append(want, e.ID)
+	}
+	got := pageAll(t, 2, func(p hookhub.Page) ([]string, string, error) {
+		list, next, err := s.ListTimeline(ctx(t), id, p)
+		out := make([]string, len(list))
+		for i, e := range list {
+			out[i] = e.ID
+		}
+		return out, next, err
+	})
+	equal(t, "paged timeline", got, want)
+	_, _, err = s.ListTimeline(ctx(t), id, hookhub.Page{Cursor: "garbage"})
+	wantCode(t, err, hookhub.EINVALID)
 }
