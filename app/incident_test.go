@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -247,6 +248,28 @@ func TestIncidentLifecycleAndNotifications(t *testing.T) {
 		}
 		if inc.Status != "closed" || strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Fatalf("incident %+v timeline %v, want %v", inc, got, want)
+		}
+		// The timeline pages through /timeline too.
+		var page struct {
+			Data []struct {
+				Kind string `json:"kind"`
+			} `json:"data"`
+			NextCursor string `json:"next_cursor"`
+		}
+		var kinds []string
+		for path := "/api/v1/incidents/" + id + "/timeline?limit=2"; ; {
+			h.mustAPI(200, "GET", path, nil, &page)
+			for _, e := range page.Data {
+				kinds = append(kinds, e.Kind)
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			path = "/api/v1/incidents/" + id + "/timeline?limit=2&cursor=" + url.QueryEscape(page.NextCursor)
+			page.NextCursor = ""
+		}
+		if len(kinds) != len(inc.Timeline) {
+			t.Fatalf("paged timeline has %d entries, embedded %d", len(kinds), len(inc.Timeline))
 		}
 		// The comment's text comes from body; the resolve note from its alias.
 		if c, r := inc.Timeline[2].Message, inc.Timeline[3].Message; c != "disk full on db-1" || r != "freed space" {
