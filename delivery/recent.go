@@ -21,9 +21,14 @@ const (
 type recentEvents struct {
 	mu     sync.Mutex
 	m      map[string]*hookhub.Event
-	order  []string // insertion order, oldest first
+	order  []recentEntry // insertion order, oldest first
 	bytes  int
 	budget int
+}
+
+type recentEntry struct {
+	id   string
+	size int
 }
 
 func newRecentEvents(budget int) *recentEvents {
@@ -56,16 +61,14 @@ func (r *recentEvents) add(ev *hookhub.Event) {
 	for r.bytes+size > r.budget && len(r.order) > 0 {
 		old := r.order[0]
 		r.order = r.order[1:]
-		if e, ok := r.m[old]; ok {
-			r.bytes -= eventSize(e)
-			delete(r.m, old)
-		}
+		r.bytes -= old.size
+		delete(r.m, old.id)
 	}
 	r.m[ev.ID] = ev
-	r.order = append(r.order, ev.ID)
+	r.order = append(r.order, recentEntry{ev.ID, size})
 	r.bytes += size
 	if cap(r.order) > 4*len(r.order)+1024 {
-		r.order = append([]string(nil), r.order...) // let the consumed head go
+		r.order = append([]recentEntry(nil), r.order...) // let the consumed head go
 	}
 }
 

@@ -68,12 +68,17 @@ func (s *Store) UpdateDestination(ctx context.Context, d *hookhub.Destination) e
 func (s *Store) DeleteDestination(ctx context.Context, id string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM destinations WHERE id = ?`), id)
-		if err := s.affected(res, err, "delete destination", "destination", id); err != nil {
+		if err != nil {
 			return err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 0 {
+			return hookhub.Errorf(hookhub.ENOTFOUND, "destination %q not found", id)
 		}
 		return s.unnameDestination(ctx, tx, id)
 	})
-	if hookhub.ErrorCode(err) != "" {
+	if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 		return err
 	}
 	return s.check(err, "delete destination")

@@ -23,17 +23,12 @@ func (s *Store) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) error
 	}
 	// Rows are encoded before the transaction, so the single writer of
 	// SQLite is not held while JSON is built.
-	rows := make([][]any, len(batch))
-	for i, ne := range batch {
-		s.eventDefaults(ne)
-		row, err := s.eventRow(ne.Event)
-		if err != nil {
-			return err
-		}
-		rows[i] = row
+	rows, err := s.encodeEvents(batch)
+	if err != nil {
+		return err
 	}
 	var outcomes []eventOutcome
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		outcomes, err = s.saveEvents(ctx, tx, batch, rows)
 		return err
@@ -45,6 +40,20 @@ func (s *Store) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) error
 		outcomes[i].applyTo(ne)
 	}
 	return nil
+}
+
+// encodeEvents fills in each event's defaults and returns its column values.
+func (s *Store) encodeEvents(batch []*hookhub.NewEvent) ([][]any, error) {
+	rows := make([][]any, len(batch))
+	for i, ne := range batch {
+		s.eventDefaults(ne)
+		row, err := s.eventRow(ne.Event)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = row
+	}
+	return rows, nil
 }
 
 // eventOutcome is what saving one event decided, applied to the caller's

@@ -191,12 +191,11 @@ func (s *Store) ListIncidents(ctx context.Context, f hookhub.IncidentFilter) ([]
 		w.add(`LOWER(title) LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(f.Query))+"%")
 	}
 	if f.Cursor != "" {
-		micros, id, ok := strings.Cut(f.Cursor, ".")
-		n, err := strconv.ParseInt(micros, 10, 64)
-		if !ok || err != nil {
-			return nil, "", hookhub.Errorf(hookhub.EINVALID, "invalid cursor")
+		at, id, err := parseTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
 		}
-		t := s.d.t(time.UnixMicro(n))
+		t := s.d.t(at)
 		w.add("(updated_at < ? OR (updated_at = ? AND id < ?))", t, t, id)
 	}
 	limit := f.PageLimit()
@@ -207,7 +206,7 @@ func (s *Store) ListIncidents(ctx context.Context, f hookhub.IncidentFilter) ([]
 	}
 	if len(items) > limit {
 		last := items[limit-1]
-		return items[:limit], strconv.FormatInt(last.UpdatedAt.UnixMicro(), 10) + "." + last.ID, nil
+		return items[:limit], timeCursor(last.UpdatedAt, last.ID), nil
 	}
 	return items, "", nil
 }
@@ -292,12 +291,12 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, announce hookhub.Annou
 	if err != nil || ne == nil {
 		return err
 	}
-	s.eventDefaults(ne)
-	row, err := s.eventRow(ne.Event)
+	batch := []*hookhub.NewEvent{ne}
+	rows, err := s.encodeEvents(batch)
 	if err != nil {
 		return err
 	}
-	out, err := s.saveEvents(ctx, tx, []*hookhub.NewEvent{ne}, [][]any{row})
+	out, err := s.saveEvents(ctx, tx, batch, rows)
 	if err != nil {
 		return fmt.Errorf("store announcement: %w", err)
 	}
@@ -305,8 +304,8 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, announce hookhub.Annou
 	return nil
 }
 
-// ListTimeline returns a page of an incident's timeline oldest first. The
-// cursor is the last entry's time (microseconds) and ID.
+// ListTimeline returns a page of an incident's timeline oldest first, with a
+// cursor of the last entry's time and ID.
 func (s *Store) ListTimeline(ctx context.Context, incidentID string, p hookhub.Page) ([]*hookhub.TimelineEntry, string, error) {
 	if _, err := s.GetIncident(ctx, incidentID); err != nil {
 		return nil, "", err
@@ -314,12 +313,11 @@ func (s *Store) ListTimeline(ctx context.Context, incidentID string, p hookhub.P
 	w := &where{}
 	w.add("incident_id = ?", incidentID)
 	if p.Cursor != "" {
-		micros, id, ok := strings.Cut(p.Cursor, ".")
-		n, err := strconv.ParseInt(micros, 10, 64)
-		if !ok || err != nil {
-			return nil, "", hookhub.Errorf(hookhub.EINVALID, "invalid cursor")
+		at, id, err := parseTimeCursor(p.Cursor)
+		if err != nil {
+			return nil, "", err
 		}
-		t := s.d.t(time.UnixMicro(n))
+		t := s.d.t(at)
 		w.add("(at > ? OR (at = ? AND id > ?))", t, t, id)
 	}
 	limit := p.PageLimit()
@@ -330,7 +328,7 @@ func (s *Store) ListTimeline(ctx context.Context, incidentID string, p hookhub.P
 	}
 	if len(entries) > limit {
 		last := entries[limit-1]
-		return entries[:limit], strconv.FormatInt(last.At.UnixMicro(), 10) + "." + last.ID, nil
+		return entries[:limit], timeCursor(last.At, last.ID), nil
 	}
 	return entries, "", nil
 }
@@ -386,4 +384,19 @@ func scanTimeline(row scanner) (*hookhub.TimelineEntry, error) {
 		return nil, err
 	}
 	return &e, nil
+}
+
+// timeCursor is the cursor of a list ordered by a time and then ID: the
+// time in microseconds, a dot, the ID.
+func timeCursor(at time.Time, id string) string {
+	return strconv.FormatInt(at.UnixMicro(), 10) + "." + id
+}
+
+func parseTimeCursor(cursor string) (time.Time, string, error) {
+	micros, id, ok := strings.Cut(cursor, ".")
+	n, err := strconv.ParseInt(micros, 10, 64)
+	if !ok || err != nil {
+		return time.Time{}, "", hookhub.Errorf(hookhub.EINVALID, "invalid cursor")
+	}
+	return time.UnixMicro(n), id, nil
 }

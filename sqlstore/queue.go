@@ -70,29 +70,17 @@ func (s *Store) HoldDelivery(ctx context.Context, id string) error {
 }
 
 // ReleaseHeld releases the held deliveries of every destination that is not
-// paused, one destination per statement so that each is an index lookup and
-// the queues of paused destinations are never scanned.
+// paused. One query finds those destinations, probing each one's held index
+// entries, so the queues of paused destinations are never scanned.
 func (s *Store) ReleaseHeld(ctx context.Context) (int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM destinations WHERE paused = FALSE`)
-	if err != nil {
-		return 0, s.check(err, "release held deliveries")
-	}
-	ids, err := scanAll(rows, scanString)
-	rows.Close()
+	ids, err := queryAll(ctx, s, `SELECT id FROM destinations d WHERE paused = FALSE
+		AND EXISTS (SELECT 1 FROM deliveries WHERE destination_id = d.id AND held = TRUE)`, nil, scanString)
 	if err != nil {
 		return 0, s.check(err, "release held deliveries")
 	}
 	var n int64
 	for _, id := range ids {
-		var any bool
-		err := s.read.QueryRowContext(ctx, s.q(`SELECT EXISTS (SELECT 1 FROM deliveries WHERE destination_id = ? AND held = TRUE)`), id).Scan(&any)
-		if err != nil {
-			return n, s.check(err, "release held deliveries")
-		}
-		if !any {
-			continue
-		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			// Only if the destination is still not paused: a pause may
 			// have begun since it was listed.
 			res, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET held = FALSE
