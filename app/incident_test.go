@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
 )
 
 type incident struct {
@@ -336,4 +340,37 @@ func TestConcurrentAlertsOneIncident(t *testing.T) {
 			t.Fatalf("want one incident counting %d alerts, got %+v", n, list)
 		}
 	})
+}
+
+// TestLongTimelineIsPaged: GET incident embeds the first 500 timeline entries
+// and a cursor that /timeline continues from.
+func TestLongTimelineIsPaged(t *testing.T) {
+	h := startHub(t, "")
+	var src source
+	h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "w", "type": "whatap"}, &src)
+	ctx := context.Background()
+	out, err := h.main.store.ApplyAlert(ctx, &hookhub.AlertInput{SourceID: src.ID, At: time.Now(),
+		Alert: hookhub.Alert{Title: "disk", Severity: hookhub.SeverityHigh, Status: hookhub.AlertFiring, Fingerprint: "disk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := out.Incident.ID
+	for i := range 501 {
+		if _, _, err := h.main.store.AddIncidentComment(ctx, id, "system", fmt.Sprint("note ", i), time.Now(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var inc struct {
+		Timeline   []json.RawMessage `json:"timeline"`
+		NextCursor string            `json:"timeline_next_cursor"`
+	}
+	h.mustAPI(200, "GET", "/api/v1/incidents/"+id, nil, &inc)
+	if len(inc.Timeline) != 500 || inc.NextCursor == "" {
+		t.Fatalf("embedded %d entries, next cursor %q; want 500 and a cursor", len(inc.Timeline), inc.NextCursor)
+	}
+	var rest list[json.RawMessage]
+	h.mustAPI(200, "GET", "/api/v1/incidents/"+id+"/timeline?limit=500&cursor="+url.QueryEscape(inc.NextCursor), nil, &rest)
+	if len(rest.Data) != 2 || rest.NextCursor != "" {
+		t.Fatalf("rest of the timeline: %d entries, next %q; want the last 2", len(rest.Data), rest.NextCursor)
+	}
 }
