@@ -7,7 +7,9 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/verify"
+	"github.com/hookhub/hookhub/web"
 )
 
 // dedupWindow is how long a provider delivery id is remembered: longer than
@@ -18,11 +20,11 @@ const dedupWindow = 7 * 24 * time.Hour
 // variables and provider delivery id. Invalid input stores nothing.
 func (s *Server) understand(r *http.Request, src *hookhub.Source, ev *hookhub.Event) error {
 	ct := r.Header.Get("Content-Type")
-	if len(ev.Body) > 0 && ingest.IsJSON(ct) {
+	if len(ev.Body) > 0 && mediatype.IsJSON(ct) {
 		if err := ingest.CheckJSON(ev.Body, maxJSONDepth); err != nil {
 			return err
 		}
-	} else if len(ev.Body) == 0 && ingest.IsJSON(ct) && r.Method != http.MethodGet {
+	} else if len(ev.Body) == 0 && mediatype.IsJSON(ct) && r.Method != http.MethodGet {
 		return hookhub.Errorf(hookhub.EINVALID, "empty body")
 	}
 	preset := verify.PresetFor(src.Type)
@@ -67,8 +69,8 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: dedupWindow}
 	ne.Deliveries = s.router.routeInbound(r.Context(), ev, src)
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
-		s.logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)
-		s.writeError(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the webhook; retry later"))
+		web.Logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)
+		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the webhook; retry later"))
 		return
 	}
 	s.metrics.Ingested.WithLabelValues(ev.Status).Inc()
@@ -78,8 +80,8 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	s.stream.publish(ev)
 	if ev.Status == hookhub.EventAccepted && len(alerts) > 0 {
 		if err := s.applyAlerts(r.Context(), src, ev, alerts); err != nil {
-			s.logger(r).Error("applying alerts failed", "source_id", src.ID, "event_id", ev.ID, "err", err)
-			s.writeError(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not update incidents; retry later"))
+			web.Logger(r).Error("applying alerts failed", "source_id", src.ID, "event_id", ev.ID, "err", err)
+			web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not update incidents; retry later"))
 			return
 		}
 	}
@@ -111,14 +113,14 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, ev *hookhub.Even
 		ev.Verification.Reason = hookhub.ErrorMessage(cause)
 	}
 	if err := s.committer.Submit(r.Context(), &hookhub.NewEvent{Event: ev}); err != nil {
-		s.logger(r).Warn("could not record rejected request", "err", err)
+		web.Logger(r).Warn("could not record rejected request", "err", err)
 	} else {
 		s.stream.publish(ev)
 	}
 	s.metrics.Ingested.WithLabelValues(hookhub.EventRejected).Inc()
 	if status == 0 {
-		s.writeError(w, r, cause)
+		web.Error(w, r, cause)
 		return
 	}
-	writeJSON(w, status, errorBody{Error: errorDetail{Code: hookhub.ErrorCode(cause), Message: hookhub.ErrorMessage(cause)}})
+	web.JSON(w, status, web.ErrorBody{Error: web.ErrorDetail{Code: hookhub.ErrorCode(cause), Message: hookhub.ErrorMessage(cause)}})
 }

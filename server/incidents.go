@@ -9,6 +9,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/incident"
+	"github.com/hookhub/hookhub/web"
 )
 
 // readAlerts reads the alerts of an alert source's webhook before anything is
@@ -25,7 +26,7 @@ func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub
 		w.Write(alert.PagerDutyInvalid(err))
 		return nil, false
 	}
-	s.writeError(w, r, err)
+	web.Error(w, r, err)
 	return nil, false
 }
 

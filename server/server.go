@@ -12,6 +12,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/web"
 )
 
 // Options are a Server's collaborators.
@@ -183,7 +184,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
-	return withRequestID(s.withRecovery(s.jsonNoMatch(mux)))
+	return web.RequestID(s.log)(web.Recover(s.jsonNoMatch(mux)))
 }
 
 // jsonNoMatch answers requests no route matches with the JSON error shape (404,
@@ -199,10 +200,10 @@ func (s *Server) jsonNoMatch(mux *http.ServeMux) http.Handler {
 		h.ServeHTTP(rec, r)
 		if rec.status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", rec.header.Get("Allow"))
-			s.writeError(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed", r.Method))
+			web.Error(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed", r.Method))
 			return
 		}
-		s.writeError(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such endpoint"))
+		web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such endpoint"))
 	})
 }
 
