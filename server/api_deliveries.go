@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
 )
 
@@ -204,7 +205,7 @@ func (s *Server) queueSystemEvent(ctx context.Context, dst *hookhub.Destination,
 		Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: body,
 		Verification: hookhub.VerificationResult{Scheme: "system", Result: hookhub.VerifyNone},
 	}
-	d := s.router.newDelivery(ev, dst, trigger)
+	d := routing.NewDelivery(ev, dst, trigger, s.now())
 	if !queue {
 		// Kept out of the queue: far in the future until SendNow records it.
 		d.NextAttemptAt = now.Add(100 * 365 * 24 * time.Hour)

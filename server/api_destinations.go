@@ -35,7 +35,7 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 		web.Error(w, r, err)
 		return
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	if err := s.sendPing(r, d); err != nil {
 		web.Logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
 	}
@@ -127,7 +127,7 @@ func (s *Server) setPaused(r *http.Request, id string, paused bool) error {
 	if err != nil {
 		return err
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	if !paused {
 		s.notify()
 	}
@@ -190,7 +190,7 @@ func (s *Server) handleDeleteDestination(w http.ResponseWriter, r *http.Request)
 		web.Error(w, r, err)
 		return
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -229,7 +229,7 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 		web.Error(w, r, err)
 		return
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	out := destinationOut(d)
 	if then != nil {
 		if err := then(d, &out); err != nil {

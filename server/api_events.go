@@ -101,7 +101,7 @@ func (s *Server) handlePublishEvent(w http.ResponseWriter, r *http.Request) {
 		Verification: hookhub.VerificationResult{Scheme: "api-key", Result: hookhub.VerifyVerified, Reason: actor(r.Context())},
 	}
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: "api", DedupWindow: idempotencyWindow}
-	ne.Deliveries = s.router.routePublished(r.Context(), ev, "", "")
+	ne.Deliveries = s.routing.Published(r.Context(), ev, "", "")
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the event; retry later"))
 		return
@@ -148,10 +148,10 @@ func (s *Server) handleReplayEvent(w http.ResponseWriter, r *http.Request) {
 			web.Error(w, r, err)
 			return
 		}
-		ds = s.router.routeInbound(r.Context(), ev, src)
+		ds = s.routing.Inbound(r.Context(), ev, src)
 	} else {
 		severity, sourceID := incidentMeta(ev)
-		ds = s.router.routePublished(r.Context(), ev, severity, sourceID)
+		ds = s.routing.Published(r.Context(), ev, severity, sourceID)
 	}
 	if err := s.store.AddDeliveries(r.Context(), ds); err != nil {
 		web.Error(w, r, err)

@@ -13,9 +13,6 @@ import (
 	"github.com/hookhub/hookhub/web"
 )
 
-// maxJSONDepth bounds nesting so hostile bodies cannot exhaust the parser.
-const maxJSONDepth = 64
-
 // handleHook receives a webhook at /hooks/{key}, /hooks/{key}/ or
 // /hooks/{type}/{key}/. It answers 2xx only after the event is committed.
 func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
 )
 
@@ -60,7 +61,7 @@ type Server struct {
 	sources   *sourceCache
 
 	reopenWindow time.Duration
-	router       *router
+	routing      *routing.Table
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	closeOnce    sync.Once
@@ -102,7 +103,7 @@ func New(o Options) *Server {
 		queued:       o.Queued,
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
-		router:       &router{store: o.Store, log: o.Logger, now: o.Now},
+		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
