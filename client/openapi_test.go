@@ -16,40 +16,73 @@ import (
 // operation's operationId in server/openapi.json. A new operation there fails
 // TestClientCoversOpenAPI until the client has a method for it.
 var calls = map[string]func(ctx context.Context, c *Client) error{
-	"readyz":                  func(ctx context.Context, c *Client) error { return c.Ready(ctx) },
-	"listSources":             func(ctx context.Context, c *Client) error { _, err := c.ListSources(ctx, ListOptions{}); return err },
-	"createSource":            func(ctx context.Context, c *Client) error { _, err := c.CreateSource(ctx, SourceInput{}); return err },
-	"getSource":               func(ctx context.Context, c *Client) error { _, err := c.GetSource(ctx, "X1"); return err },
-	"updateSource":            func(ctx context.Context, c *Client) error { _, err := c.UpdateSource(ctx, "X1", SourceInput{}); return err },
-	"deleteSource":            func(ctx context.Context, c *Client) error { return c.DeleteSource(ctx, "X1") },
-	"rotateSourceSecret":      func(ctx context.Context, c *Client) error { _, err := c.RotateSourceSecret(ctx, "X1", "s"); return err },
-	"listEvents":              func(ctx context.Context, c *Client) error { _, err := c.ListEvents(ctx, EventListOptions{}); return err },
-	"publishEvent":            func(ctx context.Context, c *Client) error { _, err := c.PublishEvent(ctx, "t", Object{}, ""); return err },
-	"streamEvents":            streamCall,
-	"getEvent":                func(ctx context.Context, c *Client) error { _, err := c.GetEvent(ctx, "X1"); return err },
-	"replayEvent":             func(ctx context.Context, c *Client) error { _, err := c.ReplayEvent(ctx, "X1"); return err },
-	"listDestinations":        func(ctx context.Context, c *Client) error { _, err := c.ListDestinations(ctx, ListOptions{}); return err },
-	"createDestination":       func(ctx context.Context, c *Client) error { _, err := c.CreateDestination(ctx, DestinationInput{}); return err },
-	"getDestination":          func(ctx context.Context, c *Client) error { _, err := c.GetDestination(ctx, "X1"); return err },
-	"updateDestination":       func(ctx context.Context, c *Client) error { _, err := c.UpdateDestination(ctx, "X1", DestinationInput{}); return err },
-	"deleteDestination":       func(ctx context.Context, c *Client) error { return c.DeleteDestination(ctx, "X1") },
-	"enableDestination":       func(ctx context.Context, c *Client) error { _, err := c.EnableDestination(ctx, "X1"); return err },
-	"pauseDestination":        func(ctx context.Context, c *Client) error { _, err := c.PauseDestination(ctx, "X1"); return err },
-	"resumeDestination":       func(ctx context.Context, c *Client) error { _, err := c.ResumeDestination(ctx, "X1"); return err },
-	"testDestination":         func(ctx context.Context, c *Client) error { _, err := c.TestDestination(ctx, "X1"); return err },
-	"rotateDestinationSecret": func(ctx context.Context, c *Client) error { _, err := c.RotateDestinationSecret(ctx, "X1", nil); return err },
-	"resendFailedDeliveries":  func(ctx context.Context, c *Client) error { _, err := c.ResendFailed(ctx, "X1", time.Time{}, time.Time{}); return err },
-	"listDeliveries":          func(ctx context.Context, c *Client) error { _, err := c.ListDeliveries(ctx, DeliveryListOptions{}); return err },
-	"getDelivery":             func(ctx context.Context, c *Client) error { _, err := c.GetDelivery(ctx, "X1"); return err },
-	"resendDelivery":          func(ctx context.Context, c *Client) error { _, err := c.ResendDelivery(ctx, "X1"); return err },
-	"listIncidents":           func(ctx context.Context, c *Client) error { _, err := c.ListIncidents(ctx, IncidentListOptions{}); return err },
-	"getIncident":             func(ctx context.Context, c *Client) error { _, err := c.GetIncident(ctx, "X1"); return err },
-	"getIncidentTimeline":     func(ctx context.Context, c *Client) error { _, err := c.ListTimeline(ctx, "X1", ListOptions{}); return err },
-	"acknowledgeIncident":     incidentCall(ActionAck),
-	"resolveIncident":         incidentCall(ActionResolve),
-	"closeIncident":           incidentCall(ActionClose),
-	"reopenIncident":          incidentCall(ActionReopen),
-	"commentIncident":         func(ctx context.Context, c *Client) error { _, err := c.CommentIncident(ctx, "X1", "b"); return err },
+	"readyz":       func(ctx context.Context, c *Client) error { return c.Ready(ctx) },
+	"listSources":  func(ctx context.Context, c *Client) error { _, err := c.ListSources(ctx, ListOptions{}); return err },
+	"createSource": func(ctx context.Context, c *Client) error { _, err := c.CreateSource(ctx, SourceInput{}); return err },
+	"getSource":    func(ctx context.Context, c *Client) error { _, err := c.GetSource(ctx, "X1"); return err },
+	"updateSource": func(ctx context.Context, c *Client) error {
+		_, err := c.UpdateSource(ctx, "X1", SourceInput{})
+		return err
+	},
+	"deleteSource":       func(ctx context.Context, c *Client) error { return c.DeleteSource(ctx, "X1") },
+	"rotateSourceSecret": func(ctx context.Context, c *Client) error { _, err := c.RotateSourceSecret(ctx, "X1", "s"); return err },
+	"listEvents": func(ctx context.Context, c *Client) error {
+		_, err := c.ListEvents(ctx, EventListOptions{})
+		return err
+	},
+	"publishEvent": func(ctx context.Context, c *Client) error {
+		_, err := c.PublishEvent(ctx, "t", Object{}, "")
+		return err
+	},
+	"streamEvents": streamCall,
+	"getEvent":     func(ctx context.Context, c *Client) error { _, err := c.GetEvent(ctx, "X1"); return err },
+	"replayEvent":  func(ctx context.Context, c *Client) error { _, err := c.ReplayEvent(ctx, "X1"); return err },
+	"listDestinations": func(ctx context.Context, c *Client) error {
+		_, err := c.ListDestinations(ctx, ListOptions{})
+		return err
+	},
+	"createDestination": func(ctx context.Context, c *Client) error {
+		_, err := c.CreateDestination(ctx, DestinationInput{})
+		return err
+	},
+	"getDestination": func(ctx context.Context, c *Client) error { _, err := c.GetDestination(ctx, "X1"); return err },
+	"updateDestination": func(ctx context.Context, c *Client) error {
+		_, err := c.UpdateDestination(ctx, "X1", DestinationInput{})
+		return err
+	},
+	"deleteDestination": func(ctx context.Context, c *Client) error { return c.DeleteDestination(ctx, "X1") },
+	"enableDestination": func(ctx context.Context, c *Client) error { _, err := c.EnableDestination(ctx, "X1"); return err },
+	"pauseDestination":  func(ctx context.Context, c *Client) error { _, err := c.PauseDestination(ctx, "X1"); return err },
+	"resumeDestination": func(ctx context.Context, c *Client) error { _, err := c.ResumeDestination(ctx, "X1"); return err },
+	"testDestination":   func(ctx context.Context, c *Client) error { _, err := c.TestDestination(ctx, "X1"); return err },
+	"rotateDestinationSecret": func(ctx context.Context, c *Client) error {
+		_, err := c.RotateDestinationSecret(ctx, "X1", nil)
+		return err
+	},
+	"resendFailedDeliveries": func(ctx context.Context, c *Client) error {
+		_, err := c.ResendFailed(ctx, "X1", time.Time{}, time.Time{})
+		return err
+	},
+	"listDeliveries": func(ctx context.Context, c *Client) error {
+		_, err := c.ListDeliveries(ctx, DeliveryListOptions{})
+		return err
+	},
+	"getDelivery":    func(ctx context.Context, c *Client) error { _, err := c.GetDelivery(ctx, "X1"); return err },
+	"resendDelivery": func(ctx context.Context, c *Client) error { _, err := c.ResendDelivery(ctx, "X1"); return err },
+	"listIncidents": func(ctx context.Context, c *Client) error {
+		_, err := c.ListIncidents(ctx, IncidentListOptions{})
+		return err
+	},
+	"getIncident": func(ctx context.Context, c *Client) error { _, err := c.GetIncident(ctx, "X1"); return err },
+	"getIncidentTimeline": func(ctx context.Context, c *Client) error {
+		_, err := c.ListTimeline(ctx, "X1", ListOptions{})
+		return err
+	},
+	"acknowledgeIncident": incidentCall(ActionAck),
+	"resolveIncident":     incidentCall(ActionResolve),
+	"closeIncident":       incidentCall(ActionClose),
+	"reopenIncident":      incidentCall(ActionReopen),
+	"commentIncident":     func(ctx context.Context, c *Client) error { _, err := c.CommentIncident(ctx, "X1", "b"); return err },
 }
 
 // notForClients are operations a management client has no use for: ingest
