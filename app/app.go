@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -22,10 +21,7 @@ import (
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/netguard"
-	"github.com/hookhub/hookhub/postgres"
-	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/server"
-	"github.com/hookhub/hookhub/sqlite"
 )
 
 // Main is one running Hookhub.
@@ -69,21 +65,25 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Now == nil {
 		m.Now = time.Now
 	}
-	store, err := OpenStore(ctx, m.Config)
+	// Bind first: a port in use or a bad address must fail before anything
+	// is created on disk or in the database, and before credentials print.
+	ls, err := bind(m.Config)
 	if err != nil {
+		return err
+	}
+	store, undo, err := openStore(ctx, m.Config)
+	if err != nil {
+		ls.close()
+		return err
+	}
+	if err := bootstrap(ctx, store, m.Config, m.Stdout); err != nil {
+		store.Close()
+		undo()
+		ls.close()
 		return err
 	}
 	m.store = store
-	if err := bootstrap(ctx, store, m.Config, m.Stdout); err != nil {
-		store.Close()
-		return err
-	}
-	ln, err := net.Listen("tcp", m.Config.Listen)
-	if err != nil {
-		store.Close()
-		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
-	}
-	m.listener = ln
+	m.listener = ls.api
 	m.startWorkers(store)
 	m.srv = server.New(server.Options{
 		Store:     store,
@@ -102,24 +102,17 @@ func (m *Main) Run(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.served = make(chan error, 1)
-	go func() { m.served <- m.httpSrv.Serve(ln) }()
-	if m.Config.DebugListen != "" {
-		if err := m.startDebug(m.Config.DebugListen); err != nil {
-			m.Close(ctx)
-			return err
-		}
+	go func() { m.served <- m.httpSrv.Serve(ls.api) }()
+	if ls.debug != nil {
+		m.startDebug(ls.debug)
 	}
-	m.Logger.Info("hookhub serving", "addr", ln.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version)
+	m.Logger.Info("hookhub serving", "addr", ls.api.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version)
 	return nil
 }
 
 // startDebug serves Go's profiles on their own listener, apart from the API so
 // they are never exposed by accident with it.
-func (m *Main) startDebug(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s for --debug-listen: %w", addr, err)
-	}
+func (m *Main) startDebug(ln net.Listener) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -129,7 +122,6 @@ func (m *Main) startDebug(addr string) error {
 	m.debugSrv, m.debugAddr = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, ln.Addr().String()
 	go m.debugSrv.Serve(ln)
 	m.Logger.Info("serving profiles", "addr", ln.Addr().String()+"/debug/pprof/")
-	return nil
 }
 
 // startWorkers starts the group committer, the delivery engine and the
@@ -214,44 +206,6 @@ func (m *Main) close(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// OpenStore opens the configured store, creating the data directory and master
-// key on first start, and applies migrations.
-func OpenStore(ctx context.Context, c *config.Config) (hookhub.Store, error) {
-	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
-	}
-	box, err := masterBox(c)
-	if err != nil {
-		return nil, err
-	}
-	if c.UsesPostgres() {
-		s, err := postgres.Open(ctx, c.DatabaseURL.Reveal(), box)
-		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		return s, nil
-	}
-	s, err := sqlite.Open(ctx, filepath.Join(c.DataDir, "hookhub.db"), box)
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite: %w", err)
-	}
-	return s, nil
-}
-
-func masterBox(c *config.Config) (*secret.Box, error) {
-	var key []byte
-	var err error
-	if c.SecretKey != "" {
-		key, err = secret.ParseKey(c.SecretKey.Reveal())
-	} else {
-		key, err = secret.LoadOrCreateKey(c.DataDir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("master key: %w", err)
-	}
-	return secret.NewBox(key)
 }
 
 func storeKind(c *config.Config) string {

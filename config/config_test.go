@@ -100,3 +100,22 @@ func TestHelpListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestOverriddenBadValueIsNotFatal(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hookhub.yaml")
+	os.WriteFile(file, []byte("listen: nonsense\nlog-format: xml\n"), 0o600)
+	c, err := Load("serve", []string{"--config", file, "--listen", "127.0.0.1:3333"},
+		env(map[string]string{"HOOKHUB_LOG_FORMAT": "json", "HOOKHUB_LISTEN": "also-bad"}), nil)
+	if err != nil {
+		t.Fatalf("overridden bad values failed the load: %v", err)
+	}
+	if c.Listen != "127.0.0.1:3333" || c.LogFormat != "json" {
+		t.Fatalf("winning values not applied: %+v", c)
+	}
+	// The winning value is still checked, and named by where it came from.
+	_, err = Load("serve", []string{"--config", file}, env(map[string]string{"HOOKHUB_LISTEN": "127.0.0.1:1"}), nil)
+	if err == nil || !strings.Contains(err.Error(), "log-format in "+file) {
+		t.Fatalf("bad file value: err = %v", err)
+	}
+}

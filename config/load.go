@@ -42,42 +42,50 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see %s --help)", fs.Arg(0), name)
 	}
-	if err := applyFile(c.ConfigFile, all); err != nil {
+	// Each setting takes its highest-priority value, and only that one is
+	// parsed: a bad value that a higher one overrides does no harm.
+	chosen, err := fileValues(c.ConfigFile, all)
+	if err != nil {
 		return nil, err
 	}
 	for _, s := range all {
 		if v := getenv(s.env()); v != "" {
-			if err := s.set(v); err != nil {
-				return nil, fmt.Errorf("invalid value for %s: %w", s.env(), err)
-			}
+			chosen[s.name] = value{v, s.env()}
+		}
+		if v, ok := given[s.name]; ok {
+			chosen[s.name] = value{v, "--" + s.name}
 		}
 	}
 	for _, s := range all {
-		if v, ok := given[s.name]; ok {
-			if err := s.set(v); err != nil {
-				return nil, fmt.Errorf("invalid value for --%s: %w", s.name, err)
+		if v, ok := chosen[s.name]; ok {
+			if err := s.set(v.text); err != nil {
+				return nil, fmt.Errorf("invalid value for %s: %w", v.origin, err)
 			}
 		}
 	}
 	return c, c.validate()
 }
 
-// applyFile reads a YAML mapping whose keys are the flag names.
-func applyFile(path string, all []setting) error {
+// value is one setting's text and where it came from, for error messages.
+type value struct{ text, origin string }
+
+// fileValues reads a YAML mapping whose keys are the flag names.
+func fileValues(path string, all []setting) (map[string]value, error) {
+	out := map[string]value{}
 	if path == "" {
-		return nil
+		return out, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("invalid value for --config: %w", err)
+		return nil, fmt.Errorf("invalid value for --config: %w", err)
 	}
 	var m map[string]any
 	if err := yaml.Unmarshal(data, &m); err != nil {
-		return fmt.Errorf("invalid config file %s: %w", path, err)
+		return nil, fmt.Errorf("invalid config file %s: %w", path, err)
 	}
-	byName := map[string]setting{}
+	known := map[string]bool{}
 	for _, s := range all {
-		byName[s.name] = s
+		known[s.name] = true
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -85,9 +93,8 @@ func applyFile(path string, all []setting) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		s, ok := byName[k]
-		if !ok {
-			return fmt.Errorf("invalid config file %s: unknown setting %q", path, k)
+		if !known[k] {
+			return nil, fmt.Errorf("invalid config file %s: unknown setting %q", path, k)
 		}
 		v := m[k]
 		if list, ok := v.([]any); ok {
@@ -97,11 +104,9 @@ func applyFile(path string, all []setting) error {
 			}
 			v = strings.Join(parts, ",")
 		}
-		if err := s.set(fmt.Sprint(v)); err != nil {
-			return fmt.Errorf("invalid value for %s in %s: %w", k, path, err)
-		}
+		out[k] = value{fmt.Sprint(v), k + " in " + path}
 	}
-	return nil
+	return out, nil
 }
 
 func usage(out io.Writer, name string, all []setting) {

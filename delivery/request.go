@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/signing"
 )
 
@@ -121,11 +122,10 @@ func contentType(ev *hookhub.Event) string {
 	if ev.SourceID == "" || orig == "" {
 		return jsonType
 	}
-	mt, _, err := mime.ParseMediaType(orig)
-	if err == nil && (mt == jsonType || strings.HasSuffix(mt, "+json")) {
+	if mediatype.IsJSON(orig) {
 		return jsonType
 	}
-	if err != nil && json.Valid(ev.Body) {
+	if _, _, err := mime.ParseMediaType(orig); err != nil && json.Valid(ev.Body) {
 		return jsonType
 	}
 	return orig

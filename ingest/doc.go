@@ -1,7 +1,7 @@
 // Package ingest understands inbound webhook requests and stores them quickly.
 //
 // The understanding parts are pure functions from request values to values:
-// CheckContentType and CheckJSON decide whether a body is acceptable; Flatten,
+// mediatype.Check and CheckJSON decide whether a body is acceptable; Flatten,
 // FlattenQuery and FlattenForm turn bodies and query strings into dot paths
 // ("b.c", "items[0].id") in the manner of NocoBase's webhook trigger; Select
 // and Variables pick the values a source asked for; EventType reads an event's

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/mediatype"
 )
 
 // Flat is one request's variable sources: its headers, and its query and
@@ -29,10 +30,10 @@ func FlattenRequest(h http.Header, rawQuery, contentType string, body []byte) Fl
 
 func flattenBody(contentType string, body []byte) map[string]any {
 	switch {
-	case IsForm(contentType):
+	case mediatype.IsForm(contentType):
 		form, _ := url.ParseQuery(string(body))
 		return FlattenForm(form)
-	case IsJSON(contentType) || looksLikeJSON(body):
+	case mediatype.IsJSON(contentType) || looksLikeJSON(body):
 		if m, err := Flatten(body, DefaultLimit); err == nil {
 			return m
 		}

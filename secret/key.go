@@ -38,29 +38,45 @@ func EncodeKey(k []byte) string { return base64.StdEncoding.EncodeToString(k) }
 // LoadOrCreateKey reads the master key from dir/secret.key, creating it (mode
 // 0600) with a random key when it does not exist yet.
 func LoadOrCreateKey(dir string) ([]byte, error) {
+	k, err := ReadKeyFile(dir)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return k, err
+	}
+	k = NewRandomKey()
+	return k, WriteKeyFile(dir, k)
+}
+
+// ReadKeyFile reads the master key from dir/secret.key. The error wraps
+// fs.ErrNotExist when there is no key file yet.
+func ReadKeyFile(dir string) ([]byte, error) {
 	path := filepath.Join(dir, KeyFileName)
 	data, err := os.ReadFile(path)
-	if err == nil {
-		k, perr := ParseKey(string(data))
-		if perr != nil {
-			return nil, fmt.Errorf("read %s: %w", path, perr)
-		}
-		return k, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	} else if err != nil {
 		return nil, fmt.Errorf("read master key: %w", err)
 	}
-	k := NewRandomKey()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	k, err := ParseKey(string(data))
 	if err != nil {
-		return nil, fmt.Errorf("create master key: %w", err)
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return k, nil
+}
+
+// WriteKeyFile creates dir/secret.key (mode 0600) holding k; it never
+// replaces an existing file.
+func WriteKeyFile(dir string, k []byte) error {
+	f, err := os.OpenFile(filepath.Join(dir, KeyFileName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create master key: %w", err)
 	}
 	if _, err := f.WriteString(EncodeKey(k) + "\n"); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("write master key: %w", err)
+		return fmt.Errorf("write master key: %w", err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("sync master key: %w", err)
+		return fmt.Errorf("sync master key: %w", err)
 	}
-	return k, f.Close()
+	return f.Close()
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/web"
 )
 
 // deliveryJSON is a delivery with, when asked for one, its attempts.
@@ -73,34 +75,34 @@ func (s *Server) handleListDeliveries(w http.ResponseWriter, r *http.Request) {
 		f.Until, err = timeParam(r, "until")
 	}
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	f.DestinationID, f.EventID = r.URL.Query().Get("destination_id"), r.URL.Query().Get("event_id")
 	list, next, err := s.store.ListDeliveries(r.Context(), f)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := make([]deliveryJSON, len(list))
 	for i, d := range list {
 		out[i] = deliveryOut(d, nil)
 	}
-	writeJSON(w, http.StatusOK, listJSON[deliveryJSON]{Data: out, NextCursor: next})
+	web.JSON(w, http.StatusOK, listJSON[deliveryJSON]{Data: out, NextCursor: next})
 }
 
 func (s *Server) handleGetDelivery(w http.ResponseWriter, r *http.Request) {
 	d, err := s.store.GetDelivery(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	attempts, err := s.store.ListAttempts(r.Context(), d.ID)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, deliveryOut(d, attempts))
+	web.JSON(w, http.StatusOK, deliveryOut(d, attempts))
 }
 
 // handleResendDelivery sends a delivery again by hand, also a failed one, unless
@@ -108,25 +110,25 @@ func (s *Server) handleGetDelivery(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleResendDelivery(w http.ResponseWriter, r *http.Request) {
 	d, err := s.store.GetDelivery(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	dst, err := s.store.GetDestination(r.Context(), d.DestinationID)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if !dst.AllowManualDispatch {
-		s.writeError(w, r, hookhub.Errorf(hookhub.EFORBIDDEN, "manual dispatch is not allowed for destination %s", dst.ID))
+		web.Error(w, r, hookhub.Errorf(hookhub.EFORBIDDEN, "manual dispatch is not allowed for destination %s", dst.ID))
 		return
 	}
 	d, err = s.store.RequeueDelivery(r.Context(), d.ID, hookhub.TriggerManual, s.now().UTC())
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	s.notify()
-	writeJSON(w, http.StatusAccepted, deliveryOut(d, nil))
+	web.JSON(w, http.StatusAccepted, deliveryOut(d, nil))
 }
 
 // resendFailedInput bounds a bulk resend by creation time; both are optional.
@@ -138,18 +140,18 @@ type resendFailedInput struct {
 func (s *Server) handleResendFailed(w http.ResponseWriter, r *http.Request) {
 	var in resendFailedInput
 	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &in); err != nil {
-			s.writeError(w, r, err)
+		if err := web.DecodeJSON(w, r, &in); err != nil {
+			web.Error(w, r, err)
 			return
 		}
 	}
 	dst, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if !dst.AllowManualDispatch {
-		s.writeError(w, r, hookhub.Errorf(hookhub.EFORBIDDEN, "manual dispatch is not allowed for destination %s", dst.ID))
+		web.Error(w, r, hookhub.Errorf(hookhub.EFORBIDDEN, "manual dispatch is not allowed for destination %s", dst.ID))
 		return
 	}
 	now := s.now().UTC()
@@ -158,32 +160,32 @@ func (s *Server) handleResendFailed(w http.ResponseWriter, r *http.Request) {
 	setIf(&until, in.Until)
 	n, err := s.store.RequeueFailed(r.Context(), dst.ID, since, until, now)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	s.notify()
-	writeJSON(w, http.StatusAccepted, map[string]int{"requeued": n})
+	web.JSON(w, http.StatusAccepted, map[string]int{"requeued": n})
 }
 
 // handleTestDestination sends a test alert now and answers with the attempt.
 func (s *Server) handleTestDestination(w http.ResponseWriter, r *http.Request) {
 	dst, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	body, _ := json.Marshal(testAlert(s.now().UTC(), dst))
 	d, err := s.queueSystemEvent(r.Context(), dst, "hookhub.test", body, hookhub.TriggerTest, false)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	a, err := s.sender.SendNow(r.Context(), d)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"delivery_id": d.ID, "event_id": d.EventID, "success": a.StatusCode >= 200 && a.StatusCode < 300, "attempt": attemptOut(a)})
+	web.JSON(w, http.StatusOK, map[string]any{"delivery_id": d.ID, "event_id": d.EventID, "success": a.StatusCode >= 200 && a.StatusCode < 300, "attempt": attemptOut(a)})
 }
 
 // sendPing queues the ping a destination gets right after it is created.
@@ -203,7 +205,7 @@ func (s *Server) queueSystemEvent(ctx context.Context, dst *hookhub.Destination,
 		Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: body,
 		Verification: hookhub.VerificationResult{Scheme: "system", Result: hookhub.VerifyNone},
 	}
-	d := s.router.newDelivery(ev, dst, trigger)
+	d := routing.NewDelivery(ev, dst, trigger, s.now())
 	if !queue {
 		// Kept out of the queue: far in the future until SendNow records it.
 		d.NextAttemptAt = now.Add(100 * 365 * 24 * time.Hour)

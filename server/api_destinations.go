@@ -8,72 +8,73 @@ import (
 	"github.com/hookhub/hookhub/filter"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/signing"
+	"github.com/hookhub/hookhub/web"
 )
 
 func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request) {
 	var in destinationInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		s.writeError(w, r, err)
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		web.Error(w, r, err)
 		return
 	}
 	now := s.now().UTC()
 	d := &hookhub.Destination{ID: hookhub.NewID(hookhub.PrefixDestination), Enabled: true, AllowManualDispatch: true, CreatedAt: now, UpdatedAt: now}
 	in.apply(d)
 	if err := checkDestination(d, now); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if err := s.checkReachable(d.URL); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if d.Signing.Scheme != hookhub.SignNone {
 		d.Signing.Secret = signing.NewSecret()
 	}
 	if err := s.store.CreateDestination(r.Context(), d); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	if err := s.sendPing(r, d); err != nil {
-		s.logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
+		web.Logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
 	}
 	out := destinationOut(d)
 	out.Secret = d.Signing.Secret
-	writeJSON(w, http.StatusCreated, out)
+	web.JSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) handleGetDestination(w http.ResponseWriter, r *http.Request) {
 	d, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, destinationOut(d))
+	web.JSON(w, http.StatusOK, destinationOut(d))
 }
 
 func (s *Server) handleListDestinations(w http.ResponseWriter, r *http.Request) {
 	page, err := pageOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	list, next, err := s.store.ListDestinations(r.Context(), page)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := make([]destinationJSON, len(list))
 	for i, d := range list {
 		out[i] = destinationOut(d)
 	}
-	writeJSON(w, http.StatusOK, listJSON[destinationJSON]{Data: out, NextCursor: next})
+	web.JSON(w, http.StatusOK, listJSON[destinationJSON]{Data: out, NextCursor: next})
 }
 
 func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request) {
 	var in destinationInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		s.writeError(w, r, err)
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		web.Error(w, r, err)
 		return
 	}
 	var wasPaused bool
@@ -109,15 +110,15 @@ func (s *Server) handlePauseDestination(paused bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		if err := s.setPaused(r, id, paused); err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 		d, err := s.store.GetDestination(r.Context(), id)
 		if err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, destinationOut(d))
+		web.JSON(w, http.StatusOK, destinationOut(d))
 	}
 }
 
@@ -126,11 +127,11 @@ func (s *Server) setPaused(r *http.Request, id string, paused bool) error {
 	if err != nil {
 		return err
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	if !paused {
 		s.notify()
 	}
-	s.logger(r).Info("destination pause changed", "destination_id", id, "paused", paused, "deliveries", n)
+	web.Logger(r).Info("destination pause changed", "destination_id", id, "paused", paused, "deliveries", n)
 	return nil
 }
 
@@ -156,15 +157,15 @@ const defaultRotationGrace = 24 * time.Hour
 func (s *Server) handleRotateDestinationSecret(w http.ResponseWriter, r *http.Request) {
 	var in rotateDestinationInput
 	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &in); err != nil {
-			s.writeError(w, r, err)
+		if err := web.DecodeJSON(w, r, &in); err != nil {
+			web.Error(w, r, err)
 			return
 		}
 	}
 	grace := defaultRotationGrace
 	if in.GraceSeconds != nil {
 		if *in.GraceSeconds < 0 || *in.GraceSeconds > 30*24*3600 {
-			s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "grace_seconds must be between 0 and 2592000"))
+			web.Error(w, r, hookhub.Errorf(hookhub.EINVALID, "grace_seconds must be between 0 and 2592000"))
 			return
 		}
 		grace = time.Duration(*in.GraceSeconds) * time.Second
@@ -186,10 +187,10 @@ func (s *Server) handleRotateDestinationSecret(w http.ResponseWriter, r *http.Re
 
 func (s *Server) handleDeleteDestination(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.DeleteDestination(r.Context(), r.PathValue("id")); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -203,40 +204,40 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 	then func(*hookhub.Destination, *destinationJSON) error) {
 	d, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	oldURL := d.URL
 	if err := change(d); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	d.UpdatedAt = s.now().UTC()
 	if err := checkDestination(d, d.UpdatedAt); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	// Only a new URL is checked against the guard, so that a destination
 	// the allowlist no longer covers can still be renamed or disabled.
 	if d.URL != oldURL {
 		if err := s.checkReachable(d.URL); err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 	}
 	if err := s.store.UpdateDestination(r.Context(), d); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	s.router.invalidate()
+	s.routing.Invalidate()
 	out := destinationOut(d)
 	if then != nil {
 		if err := then(d, &out); err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.JSON(w, http.StatusOK, out)
 }
 
 // urlChecker is offered by a Sender that guards its outbound connections

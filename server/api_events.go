@@ -9,24 +9,25 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/web"
 )
 
 func (s *Server) handleListEvents(w http.ResponseWriter, r *http.Request) {
 	f, err := eventFilterOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	list, next, err := s.store.ListEvents(r.Context(), f)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := make([]eventJSON, len(list))
 	for i, ev := range list {
 		out[i] = eventOut(ev, false)
 	}
-	writeJSON(w, http.StatusOK, listJSON[eventJSON]{Data: out, NextCursor: next})
+	web.JSON(w, http.StatusOK, listJSON[eventJSON]{Data: out, NextCursor: next})
 }
 
 func eventFilterOf(r *http.Request) (hookhub.EventFilter, error) {
@@ -51,7 +52,7 @@ func eventFilterOf(r *http.Request) (hookhub.EventFilter, error) {
 func (s *Server) handleGetEvent(w http.ResponseWriter, r *http.Request) {
 	ev, err := s.store.GetEvent(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := eventOut(ev, true)
@@ -62,7 +63,7 @@ func (s *Server) handleGetEvent(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Variables = ingest.FlattenRequest(ev.Headers, ev.RawQuery, ct, ev.Body).Variables(nil)
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.JSON(w, http.StatusOK, out)
 }
 
 // publishInput is an event from the user's own application.
@@ -76,21 +77,21 @@ const idempotencyWindow = 24 * time.Hour
 
 func (s *Server) handlePublishEvent(w http.ResponseWriter, r *http.Request) {
 	var in publishInput
-	if err := decodeJSONBody(w, r, &in, false); err != nil {
-		s.writeError(w, r, err)
+	if err := web.DecodeJSONBody(w, r, &in, false); err != nil {
+		web.Error(w, r, err)
 		return
 	}
 	if in.Type == "" || len(in.Type) > 200 || strings.ContainsRune(in.Type, 0) {
-		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "type is required (at most 200 characters)"))
+		web.Error(w, r, hookhub.Errorf(hookhub.EINVALID, "type is required (at most 200 characters)"))
 		return
 	}
 	if len(in.Payload) == 0 || in.Payload[0] != '{' {
-		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "payload must be a JSON object"))
+		web.Error(w, r, hookhub.Errorf(hookhub.EINVALID, "payload must be a JSON object"))
 		return
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 255 {
-		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "Idempotency-Key is longer than 255 characters"))
+		web.Error(w, r, hookhub.Errorf(hookhub.EINVALID, "Idempotency-Key is longer than 255 characters"))
 		return
 	}
 	ev := &hookhub.Event{
@@ -100,26 +101,26 @@ func (s *Server) handlePublishEvent(w http.ResponseWriter, r *http.Request) {
 		Verification: hookhub.VerificationResult{Scheme: "api-key", Result: hookhub.VerifyVerified, Reason: actor(r.Context())},
 	}
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: "api", DedupWindow: idempotencyWindow}
-	ne.Deliveries = s.router.routePublished(r.Context(), ev, "", "")
+	ne.Deliveries = s.routing.Published(r.Context(), ev, "", "")
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
-		s.writeError(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the event; retry later"))
+		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the event; retry later"))
 		return
 	}
 	if ev.Status == hookhub.EventDuplicate {
 		orig, err := s.store.GetEvent(r.Context(), ev.DuplicateOf)
 		if err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 		w.Header().Set("Idempotent-Replayed", "true")
-		writeJSON(w, http.StatusAccepted, eventOut(orig, false))
+		web.JSON(w, http.StatusAccepted, eventOut(orig, false))
 		return
 	}
 	if len(ne.Deliveries) > 0 {
 		s.notify()
 	}
 	s.stream.publish(ev)
-	writeJSON(w, http.StatusAccepted, eventOut(ev, false))
+	web.JSON(w, http.StatusAccepted, eventOut(ev, false))
 }
 
 // replayJSON answers a replay: the deliveries it started.
@@ -133,27 +134,27 @@ type replayJSON struct {
 func (s *Server) handleReplayEvent(w http.ResponseWriter, r *http.Request) {
 	ev, err := s.store.GetEvent(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if ev.Status != hookhub.EventAccepted {
-		s.writeError(w, r, hookhub.Errorf(hookhub.ECONFLICT, "only accepted events can be replayed; this one is %s", ev.Status))
+		web.Error(w, r, hookhub.Errorf(hookhub.ECONFLICT, "only accepted events can be replayed; this one is %s", ev.Status))
 		return
 	}
 	var ds []*hookhub.Delivery
 	if ev.SourceID != "" {
 		src, err := s.store.GetSource(r.Context(), ev.SourceID)
 		if err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
-		ds = s.router.routeInbound(r.Context(), ev, src)
+		ds = s.routing.Inbound(r.Context(), ev, src)
 	} else {
 		severity, sourceID := incidentMeta(ev)
-		ds = s.router.routePublished(r.Context(), ev, severity, sourceID)
+		ds = s.routing.Published(r.Context(), ev, severity, sourceID)
 	}
 	if err := s.store.AddDeliveries(r.Context(), ds); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := replayJSON{EventID: ev.ID, DeliveryIDs: []string{}}
@@ -161,7 +162,7 @@ func (s *Server) handleReplayEvent(w http.ResponseWriter, r *http.Request) {
 		out.DeliveryIDs = append(out.DeliveryIDs, d.ID)
 	}
 	s.notify()
-	writeJSON(w, http.StatusAccepted, out)
+	web.JSON(w, http.StatusAccepted, out)
 }
 
 // handleEventStream streams new events as server-sent events, one JSON object

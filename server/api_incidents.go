@@ -3,14 +3,12 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/web"
 )
 
 // maxCommentBytes bounds a comment or action message.
@@ -28,32 +26,32 @@ func (s *Server) handleListIncidents(w http.ResponseWriter, r *http.Request) {
 			hookhub.SeverityMedium, hookhub.SeverityLow, hookhub.SeverityInfo)
 	}
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	f.SourceID, f.Query = r.URL.Query().Get("source_id"), r.URL.Query().Get("q")
 	list, next, err := s.store.ListIncidents(r.Context(), f)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := make([]incidentJSON, len(list))
 	for i, inc := range list {
 		out[i] = incidentOut(inc)
 	}
-	writeJSON(w, http.StatusOK, listJSON[incidentJSON]{Data: out, NextCursor: next})
+	web.JSON(w, http.StatusOK, listJSON[incidentJSON]{Data: out, NextCursor: next})
 }
 
 // handleGetIncident answers an incident with its timeline.
 func (s *Server) handleGetIncident(w http.ResponseWriter, r *http.Request) {
 	inc, err := s.store.GetIncident(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	entries, next, err := s.store.ListTimeline(r.Context(), inc.ID, hookhub.Page{Limit: embeddedTimeline})
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := incidentOut(inc)
@@ -62,25 +60,25 @@ func (s *Server) handleGetIncident(w http.ResponseWriter, r *http.Request) {
 	for i, e := range entries {
 		out.Timeline[i] = timelineOut(e)
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.JSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleIncidentTimeline(w http.ResponseWriter, r *http.Request) {
 	page, err := pageOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	entries, next, err := s.store.ListTimeline(r.Context(), r.PathValue("id"), page)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := make([]timelineJSON, len(entries))
 	for i, e := range entries {
 		out[i] = timelineOut(e)
 	}
-	writeJSON(w, http.StatusOK, listJSON[timelineJSON]{Data: out, NextCursor: next})
+	web.JSON(w, http.StatusOK, listJSON[timelineJSON]{Data: out, NextCursor: next})
 }
 
 // embeddedTimeline bounds the entries GET /incidents/{id} embeds: an incident
@@ -100,42 +98,42 @@ func (s *Server) incidentAction(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		in, err := readMessage(w, r, false)
 		if err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 		ann, err := s.personAnnouncer(r.Context(), r.PathValue("id"))
 		if err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 		inc, _, err := s.store.TransitionIncident(r.Context(), r.PathValue("id"), action, actor(r.Context()), in.Message, s.now(), ann.make)
 		if err != nil {
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 		s.announced(ann.event)
-		writeJSON(w, http.StatusOK, incidentOut(inc))
+		web.JSON(w, http.StatusOK, incidentOut(inc))
 	}
 }
 
 func (s *Server) handleCommentIncident(w http.ResponseWriter, r *http.Request) {
 	in, err := readMessage(w, r, true)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	ann, err := s.personAnnouncer(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	_, e, err := s.store.AddIncidentComment(r.Context(), r.PathValue("id"), actor(r.Context()), in.Message, s.now(), ann.make)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	s.announced(ann.event)
-	writeJSON(w, http.StatusCreated, timelineOut(e))
+	web.JSON(w, http.StatusCreated, timelineOut(e))
 }
 
 // personAnnouncer prepares the announcement of a person's change to an
@@ -152,22 +150,16 @@ func (s *Server) personAnnouncer(ctx context.Context, id string) (*announcement,
 // request body may be absent unless required.
 func readMessage(w http.ResponseWriter, r *http.Request, required bool) (messageInput, error) {
 	var in messageInput
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCommentBytes+1024))
+	raw, err := web.ReadBody(w, r, maxCommentBytes+1024, "request body is too large")
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return in, hookhub.Errorf(hookhub.ETOOLARGE, "request body is too large")
-		}
-		return in, hookhub.Errorf(hookhub.EINVALID, "could not read the request body")
+		return in, err
 	}
 	if len(bytes.TrimSpace(raw)) > 0 {
-		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
-			return in, hookhub.Errorf(hookhub.EUNSUPPORTED, "request body must be application/json")
+		if err := web.CheckJSONContentType(r); err != nil {
+			return in, err
 		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&in); err != nil {
-			return in, hookhub.Errorf(hookhub.EINVALID, "invalid JSON body: %s", jsonErrorText(err))
+		if err := web.Unmarshal(raw, &in); err != nil {
+			return in, err
 		}
 	}
 	if in.Body != "" {

@@ -8,78 +8,79 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/verify"
+	"github.com/hookhub/hookhub/web"
 )
 
 func (s *Server) handleCreateSource(w http.ResponseWriter, r *http.Request) {
 	var in sourceInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		s.writeError(w, r, err)
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		web.Error(w, r, err)
 		return
 	}
 	now := s.now().UTC()
 	src := &hookhub.Source{ID: hookhub.NewID(hookhub.PrefixSource), Key: newSourceKey(), Active: true, CreatedAt: now, UpdatedAt: now}
 	in.apply(src)
 	if err := s.checkSource(r, src); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if err := s.store.CreateSource(r.Context(), src); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.sourceOut(src))
+	web.JSON(w, http.StatusCreated, s.sourceOut(src))
 }
 
 func (s *Server) handleGetSource(w http.ResponseWriter, r *http.Request) {
 	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.sourceOut(src))
+	web.JSON(w, http.StatusOK, s.sourceOut(src))
 }
 
 func (s *Server) handleListSources(w http.ResponseWriter, r *http.Request) {
 	page, err := pageOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	list, next, err := s.store.ListSources(r.Context(), page)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	out := make([]sourceJSON, len(list))
 	for i, src := range list {
 		out[i] = s.sourceOut(src)
 	}
-	writeJSON(w, http.StatusOK, listJSON[sourceJSON]{Data: out, NextCursor: next})
+	web.JSON(w, http.StatusOK, listJSON[sourceJSON]{Data: out, NextCursor: next})
 }
 
 func (s *Server) handleUpdateSource(w http.ResponseWriter, r *http.Request) {
 	var in sourceInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		s.writeError(w, r, err)
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		web.Error(w, r, err)
 		return
 	}
 	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	in.apply(src)
 	src.UpdatedAt = s.now().UTC()
 	if err := s.checkSource(r, src); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if err := s.store.UpdateSource(r.Context(), src); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	s.sources.forget(src.Key)
-	writeJSON(w, http.StatusOK, s.sourceOut(src))
+	web.JSON(w, http.StatusOK, s.sourceOut(src))
 }
 
 // rotateInput is the body of a secret rotation: the new secret; the current one
@@ -90,41 +91,41 @@ type rotateInput struct {
 
 func (s *Server) handleRotateSourceSecret(w http.ResponseWriter, r *http.Request) {
 	var in rotateInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		s.writeError(w, r, err)
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		web.Error(w, r, err)
 		return
 	}
 	if in.Secret == "" {
-		s.writeError(w, r, hookhub.Errorf(hookhub.EINVALID, "secret is required"))
+		web.Error(w, r, hookhub.Errorf(hookhub.EINVALID, "secret is required"))
 		return
 	}
 	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	src.Verification.PreviousSecret, src.Verification.Secret = src.Verification.Secret, in.Secret
 	src.UpdatedAt = s.now().UTC()
 	if err := s.checkSource(r, src); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if err := s.store.UpdateSource(r.Context(), src); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	s.sources.forget(src.Key)
-	writeJSON(w, http.StatusOK, s.sourceOut(src))
+	web.JSON(w, http.StatusOK, s.sourceOut(src))
 }
 
 func (s *Server) handleDeleteSource(w http.ResponseWriter, r *http.Request) {
 	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if err := s.store.DeleteSource(r.Context(), src.ID); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	s.sources.forget(src.Key)

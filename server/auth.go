@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/secret"
+	"github.com/hookhub/hookhub/web"
 )
 
 // requireAPIKey admits requests bearing a valid API key and records the caller
@@ -18,17 +19,16 @@ func (s *Server) requireAPIKey(next http.Handler) http.Handler {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || token == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hookhub"`)
-			s.writeError(w, r, hookhub.Errorf(hookhub.EUNAUTHORIZED, "missing API key: send Authorization: Bearer <key>"))
+			web.Error(w, r, hookhub.Errorf(hookhub.EUNAUTHORIZED, "missing API key: send Authorization: Bearer <key>"))
 			return
 		}
 		id, err := s.checkAPIKey(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hookhub", error="invalid_token"`)
-			s.writeError(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
-		ctx := context.WithValue(r.Context(), actorKey, "apikey:"+id)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, withActor(r, "apikey:"+id))
 	})
 }
 

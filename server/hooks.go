@@ -8,19 +8,17 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/verify"
+	"github.com/hookhub/hookhub/web"
 )
-
-// maxJSONDepth bounds nesting so hostile bodies cannot exhaust the parser.
-const maxJSONDepth = 64
 
 // handleHook receives a webhook at /hooks/{key}, /hooks/{key}/ or
 // /hooks/{type}/{key}/. It answers 2xx only after the event is committed.
 func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 	key, typ, ok := hookPath(r.URL.Path)
 	if !ok {
-		s.writeError(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
+		web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
 		return
 	}
 	cs, err := s.sources.get(r.Context(), key)
@@ -31,7 +29,7 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 			err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
 		}
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	src := cs.src
@@ -42,20 +40,20 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 	}
 	if !methodAllowed(src, r.Method) {
 		w.Header().Set("Allow", strings.Join(src.AllowedMethods, ", "))
-		s.writeError(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed; use %s", r.Method, strings.Join(src.AllowedMethods, " or ")))
+		web.Error(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed; use %s", r.Method, strings.Join(src.AllowedMethods, " or ")))
 		return
 	}
 	body, err := readBody(w, r, src.MaxBodyBytes)
 	if err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	ev.Body = body
 	// The media type is checked before the signature: a body the source
 	// can never accept gets 415 whatever its signature says.
 	if ct := r.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
-		if err := ingest.CheckContentType(ct, src.ContentTypes); err != nil {
-			s.writeError(w, r, err)
+		if err := mediatype.Check(ct, src.ContentTypes); err != nil {
+			web.Error(w, r, err)
 			return
 		}
 	}
@@ -68,7 +66,7 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.understand(r, src, ev); err != nil {
-		s.writeError(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	var alerts []hookhub.Alert
@@ -125,7 +123,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 
 func (s *Server) verifyRequest(r *http.Request, cs *cachedSource, body []byte) error {
 	if cs.err != nil {
-		s.logger(r).Error("source verification misconfigured", "source_id", cs.src.ID, "err", cs.err)
+		web.Logger(r).Error("source verification misconfigured", "source_id", cs.src.ID, "err", cs.err)
 		return hookhub.Errorf(hookhub.EUNAUTHORIZED, "source verification is misconfigured")
 	}
 	return cs.verifier.Verify(r, body)

@@ -9,6 +9,8 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/incident"
+	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/web"
 )
 
 // readAlerts reads the alerts of an alert source's webhook before anything is
@@ -25,7 +27,7 @@ func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub
 		w.Write(alert.PagerDutyInvalid(err))
 		return nil, false
 	}
-	s.writeError(w, r, err)
+	web.Error(w, r, err)
 	return nil, false
 }
 
@@ -59,12 +61,12 @@ func (s *Server) applyAlerts(ctx context.Context, src *hookhub.Source, ev *hookh
 type announcement struct {
 	s          *Server
 	sourceName string
-	dests      []routeDest
+	dests      []routing.Dest
 	event      *hookhub.NewEvent
 }
 
 func (s *Server) announcer(ctx context.Context, sourceName string) *announcement {
-	return &announcement{s: s, sourceName: sourceName, dests: s.router.load(ctx)}
+	return &announcement{s: s, sourceName: sourceName, dests: s.routing.Load(ctx)}
 }
 
 func (a *announcement) make(inc *hookhub.Incident, e *hookhub.TimelineEntry) (*hookhub.NewEvent, error) {
@@ -84,7 +86,7 @@ func (a *announcement) make(inc *hookhub.Incident, e *hookhub.TimelineEntry) (*h
 		Verification: hookhub.VerificationResult{Scheme: "system", Result: hookhub.VerifyNone, Reason: e.Actor},
 	}
 	ne := &hookhub.NewEvent{Event: ev}
-	ne.Deliveries = s.router.routePublishedTo(a.dests, ev, inc.Severity, inc.SourceID)
+	ne.Deliveries = routing.Published(a.dests, ev, inc.Severity, inc.SourceID, s.now())
 	a.event = ne
 	return ne, nil
 }

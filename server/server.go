@@ -12,6 +12,8 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/web"
 )
 
 // Options are a Server's collaborators.
@@ -59,7 +61,7 @@ type Server struct {
 	sources   *sourceCache
 
 	reopenWindow time.Duration
-	router       *router
+	routing      *routing.Table
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	closeOnce    sync.Once
@@ -101,7 +103,7 @@ func New(o Options) *Server {
 		queued:       o.Queued,
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
-		router:       &router{store: o.Store, log: o.Logger, now: o.Now},
+		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
@@ -183,7 +185,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
-	return withRequestID(s.withRecovery(s.jsonNoMatch(mux)))
+	return web.RequestID(s.log)(web.Recover(s.jsonNoMatch(mux)))
 }
 
 // jsonNoMatch answers requests no route matches with the JSON error shape (404,
@@ -199,10 +201,10 @@ func (s *Server) jsonNoMatch(mux *http.ServeMux) http.Handler {
 		h.ServeHTTP(rec, r)
 		if rec.status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", rec.header.Get("Allow"))
-			s.writeError(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed", r.Method))
+			web.Error(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed", r.Method))
 			return
 		}
-		s.writeError(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such endpoint"))
+		web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such endpoint"))
 	})
 }
 

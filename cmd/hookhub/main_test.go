@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,5 +49,41 @@ func TestServeHelpListsSettings(t *testing.T) {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("serve --help lacks %s", s)
 		}
+	}
+}
+
+// TestFailedStartCreatesNothing: a port in use, an address that cannot be
+// bound, or a database that cannot be reached stops start-up with no data
+// directory left behind and no credentials printed.
+func TestFailedStartCreatesNothing(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"port in use", []string{"--listen", busy.Addr().String()}, "listen on"},
+		{"bad address", []string{"--listen", "127.0.0.1:99999"}, "listen on"},
+		{"unreachable postgres", []string{"--listen", "127.0.0.1:0", "--database-url", "postgres://nobody@127.0.0.1:1/x?connect_timeout=2"}, "postgres"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "parent", "data")
+			var out, errOut bytes.Buffer
+			args := append([]string{"serve", "--data-dir", dir, "--log-level", "error"}, tc.args...)
+			err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one naming %q", err, tc.want)
+			}
+			if _, statErr := os.Stat(filepath.Dir(dir)); !os.IsNotExist(statErr) {
+				t.Errorf("data directory (or its parent) was created: %v", statErr)
+			}
+			if strings.Contains(out.String(), "password") || strings.Contains(out.String(), "API key") {
+				t.Errorf("credentials printed for a server that did not start:\n%s", out.String())
+			}
+		})
 	}
 }

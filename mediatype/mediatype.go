@@ -1,4 +1,7 @@
-package ingest
+// Package mediatype is the one reading of Content-Type headers that ingest,
+// the management API and delivery share: case-insensitive, parameters such as
+// charset ignored, structured "+json" types counted as JSON.
+package mediatype
 
 import (
 	"strings"
@@ -8,22 +11,22 @@ import (
 
 // Media types Hookhub understands without configuration.
 const (
-	MediaJSON = "application/json"
-	MediaForm = "application/x-www-form-urlencoded"
+	JSON = "application/json"
+	Form = "application/x-www-form-urlencoded"
 )
 
-// CheckContentType reports, as an *hookhub.Error with code EUNSUPPORTED,
+// Check reports, as an *hookhub.Error with code EUNSUPPORTED,
 // whether the Content-Type header names one of the accepted media types
 // (default application/json). Parameters such as charset are ignored. An
 // accepted application/json also admits structured "+json" types such as
 // application/cloudevents+json; "type/*" and "*/*" accept what they say.
-func CheckContentType(header string, accepted []string) error {
+func Check(header string, accepted []string) error {
 	if len(accepted) == 0 {
-		accepted = []string{MediaJSON}
+		accepted = []string{JSON}
 	}
-	mt := mediaType(header)
+	mt := Of(header)
 	for _, a := range accepted {
-		if mediaMatches(mediaType(a), mt) {
+		if mediaMatches(Of(a), mt) {
 			return nil
 		}
 	}
@@ -33,19 +36,19 @@ func CheckContentType(header string, accepted []string) error {
 // IsJSON reports whether a Content-Type header names JSON: application/json
 // or any structured "+json" type.
 func IsJSON(contentType string) bool {
-	mt := mediaType(contentType)
-	return mt == MediaJSON || isPlusJSON(mt)
+	mt := Of(contentType)
+	return mt == JSON || isPlusJSON(mt)
 }
 
 // IsForm reports whether a Content-Type header names a URL-encoded form.
 func IsForm(contentType string) bool {
-	return mediaType(contentType) == MediaForm
+	return Of(contentType) == Form
 }
 
-// mediaType returns the lower-cased type/subtype of a Content-Type header.
+// Of returns the lower-cased type/subtype of a Content-Type header.
 // It is hand-cut rather than mime.ParseMediaType because malformed
 // parameters must not make an otherwise clear type unreadable.
-func mediaType(header string) string {
+func Of(header string) string {
 	mt, _, _ := strings.Cut(header, ";")
 	return strings.ToLower(strings.TrimSpace(mt))
 }
@@ -58,7 +61,7 @@ func mediaMatches(pattern, mt string) bool {
 		return false
 	case pattern == mt:
 		return true
-	case pattern == MediaJSON:
+	case pattern == JSON:
 		return isPlusJSON(mt)
 	case strings.HasSuffix(pattern, "/*"):
 		return strings.HasPrefix(mt, pattern[:len(pattern)-1])
@@ -76,7 +79,7 @@ func isPlusJSON(mt string) bool {
 func unsupported(mt string, accepted []string) error {
 	list := strings.Join(accepted, ", ")
 	for _, a := range accepted {
-		if mediaType(a) == MediaJSON {
+		if Of(a) == JSON {
 			list += " (or a +json type)"
 			break
 		}

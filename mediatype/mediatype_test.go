@@ -1,4 +1,4 @@
-package ingest
+package mediatype
 
 import (
 	"testing"
@@ -6,9 +6,9 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-func TestCheckContentType(t *testing.T) {
+func TestCheck(t *testing.T) {
 	t.Parallel()
-	form := []string{MediaJSON, MediaForm}
+	form := []string{JSON, Form}
 	tests := []struct {
 		header   string
 		accepted []string
@@ -27,19 +27,19 @@ func TestCheckContentType(t *testing.T) {
 		{"application/+json", nil, `unsupported Content-Type "application/+json"; accepted: application/json (or a +json type)`},
 		{"", nil, "missing Content-Type; accepted: application/json (or a +json type)"},
 		{"application/x-www-form-urlencoded", nil, `unsupported Content-Type "application/x-www-form-urlencoded"; accepted: application/json (or a +json type)`},
-		{"application/cloudevents+json", []string{MediaForm}, `unsupported Content-Type "application/cloudevents+json"; accepted: application/x-www-form-urlencoded`},
+		{"application/cloudevents+json", []string{Form}, `unsupported Content-Type "application/cloudevents+json"; accepted: application/x-www-form-urlencoded`},
 		{"multipart/form-data; boundary=x", form, `unsupported Content-Type "multipart/form-data"; accepted: application/json, application/x-www-form-urlencoded (or a +json type)`},
 	}
 	for _, tt := range tests {
-		err := CheckContentType(tt.header, tt.accepted)
+		err := Check(tt.header, tt.accepted)
 		if tt.want == "" {
 			if err != nil {
-				t.Errorf("CheckContentType(%q, %v) = %v, want nil", tt.header, tt.accepted, err)
+				t.Errorf("Check(%q, %v) = %v, want nil", tt.header, tt.accepted, err)
 			}
 			continue
 		}
 		if hookhub.ErrorCode(err) != hookhub.EUNSUPPORTED || hookhub.ErrorMessage(err) != tt.want {
-			t.Errorf("CheckContentType(%q, %v) = %v, want %q", tt.header, tt.accepted, err, tt.want)
+			t.Errorf("Check(%q, %v) = %v, want %q", tt.header, tt.accepted, err, tt.want)
 		}
 	}
 }
