@@ -47,6 +47,7 @@ type Config struct {
 	AdminAPIKey     Secret
 	ShutdownTimeout time.Duration
 	DeliveryWorkers int
+	DeliveryLease   time.Duration // how long a claimed delivery belongs to one process
 	MaxBodyBytes    int64  // default source body limit
 	DebugListen     string // pprof listener; empty means none
 }
