@@ -48,8 +48,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	DeliveryWorkers int
 	DeliveryLease   time.Duration // how long a claimed delivery belongs to one process
-	MaxBodyBytes    int64  // default source body limit
-	DebugListen     string // pprof listener; empty means none
+	MaxBodyBytes    int64         // default source body limit
+	DebugListen     string        // pprof listener; empty means none
 }
 
 // UsesPostgres reports whether the PostgreSQL store is selected.
