@@ -79,8 +79,8 @@ func TestEvalLimits(t *testing.T) {
 		src, want string
 	}{
 		{"body.missing", "no such key"},
-		{"[1,2,3,4,5,6,7,8,9,10].map(a, [1,2,3,4,5,6,7,8,9,10].map(b, [1,2,3,4,5,6,7,8,9,10].map(c, [1,2,3,4,5,6,7,8,9,10].map(d, [1,2,3,4,5,6,7,8,9,10].map(e, a+b+c+d+e)))))", "costs more than"},
-		{"big + big", "costs more than"},
+		{"[1,2,3,4,5,6,7,8,9,10].map(a, [1,2,3,4,5,6,7,8,9,10].map(b, [1,2,3,4,5,6,7,8,9,10].map(c, [1,2,3,4,5,6,7,8,9,10].map(d, [1,2,3,4,5,6,7,8,9,10].map(e, a+b+c+d+e)))))", "costs more than|took longer than"},
+		{"big + big", "costs more than|took longer than"},
 		{"[big, big]", "larger than"},
 	}
 	for _, tt := range tests {
@@ -88,8 +88,11 @@ func TestEvalLimits(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Compile(%q): %v", tt.src, err)
 		}
+		// Under the race detector on a busy machine the time limit may
+		// stop an expensive expression before its cost does: either limit
+		// counts.
 		_, err = p.Eval(context.Background(), testVars)
-		if hookhub.ErrorCode(err) != hookhub.EUNPROCESSABLE || !strings.Contains(hookhub.ErrorMessage(err), tt.want) {
+		if hookhub.ErrorCode(err) != hookhub.EUNPROCESSABLE || !containsAny(hookhub.ErrorMessage(err), tt.want) {
 			t.Errorf("Eval(%q) = %v, want EUNPROCESSABLE containing %q", tt.src, err, tt.want)
 		}
 	}
@@ -130,4 +133,14 @@ func TestEventEnv(t *testing.T) {
 	if want := "hooks.push.hookhub/42@2025-01-02T03:04:05Z"; err != nil || got != want {
 		t.Errorf("Render = %q, %v; want %q", got, err, want)
 	}
+}
+
+// containsAny reports whether s contains one of the |-separated words.
+func containsAny(s, words string) bool {
+	for _, w := range strings.Split(words, "|") {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
