@@ -31,13 +31,16 @@ type Delivery struct {
 	LastError     string
 	// Held marks a pending delivery waiting for its paused destination to
 	// be resumed; it is not attempted until then.
-	Held      bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Held bool
+	// LeaseToken names the claim that holds the delivery: a fresh one is
+	// set by every ClaimDeliveries, "" when no claim holds it.
+	LeaseToken string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Attempt is one try of a delivery — an HTTP request, or a publish to a
-// broker — and what came back.
+// broker — and what came back, within the limits that Limit applies.
 type Attempt struct {
 	ID         string
 	DeliveryID string
@@ -52,12 +55,15 @@ type Attempt struct {
 	// StatusCode and ResponseHeaders are the HTTP answer (webhooks only).
 	StatusCode      int
 	ResponseHeaders map[string][]string
-	// ResponseBody is the receiver's body (first 64 KiB) or the broker's
-	// confirmation, such as the stream sequence it stored the message at.
+	// ResponseBody is the receiver's body (first MaxAttemptBody bytes) or
+	// the broker's confirmation, such as the stream sequence it stored the
+	// message at.
 	ResponseBody string
 	DurationMS   int64
 	Error        string
 	StartedAt    time.Time
+	// Truncated names the parts cut to the limits (Truncated* constants).
+	Truncated []string
 }
 
 // DeliveryFilter selects deliveries for listing.
@@ -77,4 +83,12 @@ type AttemptResult struct {
 	Status        string    // pending (retry later), succeeded or failed
 	NextAttemptAt time.Time // when Status is pending
 	LastError     string
+	// LeaseToken is the token of the claim the attempt was made under (""
+	// for a delivery sent without a claim). The result counts only while
+	// the delivery is pending under that token: a late result, after the
+	// delivery finished or was claimed again, changes nothing.
+	LeaseToken string
+	// Stale is set by CompleteAttempts on a result that did not count: its
+	// lease was lost, or its delivery finished or no longer exists.
+	Stale bool
 }

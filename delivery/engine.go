@@ -148,6 +148,11 @@ func withDefaults(o Options) Options {
 	return o
 }
 
+// maxResponseHeaderBytes bounds the headers of a receiver's answer: larger
+// ones fail the attempt, so that no receiver holds much of the engine's
+// memory.
+const maxResponseHeaderBytes = 1 << 20
+
 // senderEnv is what the engine lends its senders. Brokers dial through the
 // guard even with a custom HTTP transport: with no Guard, one with an empty
 // allowlist.
@@ -158,7 +163,9 @@ func senderEnv(o Options, guard *netguard.Guard) sender.Env {
 		env.Guard = netguard.New(nil)
 	}
 	if env.Transport == nil {
-		env.Transport = env.Guard.Transport()
+		t := env.Guard.Transport()
+		t.MaxResponseHeaderBytes = maxResponseHeaderBytes
+		env.Transport = t
 	}
 	return env
 }

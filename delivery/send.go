@@ -32,6 +32,7 @@ func (e *Engine) attempt(ctx context.Context, j *job, timeout time.Duration) (ho
 	at.ResponseHeaders = res.ResponseHeaders
 	at.ResponseBody = res.Response
 	at.Error = res.Error
+	at.Limit() // before the result waits in memory to be recorded
 	return at, res
 }
 

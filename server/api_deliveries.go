@@ -39,6 +39,7 @@ type attemptJSON struct {
 	ResponseHeaders map[string][]string `json:"response_headers"`
 	ResponseBody    string              `json:"response_body"`
 	Error           string              `json:"error,omitempty"`
+	Truncated       []string            `json:"truncated,omitempty"`
 }
 
 func deliveryOut(d *hookhub.Delivery, attempts []*hookhub.Attempt) deliveryJSON {
@@ -60,7 +61,7 @@ func attemptOut(a *hookhub.Attempt) attemptJSON {
 	return attemptJSON{
 		Number: a.Number, Trigger: a.Trigger, Target: a.Target, URL: webhookURL(a.Target), StartedAt: a.StartedAt.UTC(), DurationMS: a.DurationMS,
 		StatusCode: a.StatusCode, RequestHeaders: a.RequestHeaders, ResponseHeaders: a.ResponseHeaders,
-		ResponseBody: a.ResponseBody, Error: a.Error,
+		ResponseBody: a.ResponseBody, Error: a.Error, Truncated: a.Truncated,
 	}
 }
 

@@ -15,11 +15,12 @@ import (
 	"github.com/hookhub/hookhub/sender"
 )
 
-// Response body limits: what an attempt keeps, and how much more is read and
-// thrown away so the connection can be reused. A receiver that sends more than
-// that gets its connection closed instead.
+// Response body limits. One byte more than an attempt keeps is read (so that
+// Attempt.Limit sees it was cut), and up to maxDrainedBody more is thrown
+// away so the connection can be reused; a receiver that sends more gets its
+// connection closed instead.
 const (
-	maxKeptBody    = 64 << 10
+	maxKeptBody    = hookhub.MaxAttemptBody + 1
 	maxDrainedBody = 256 << 10
 )
 
