@@ -92,7 +92,7 @@ func TestStreamReadsEvents(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
-		fmt.Fprint(w, ": connected\n\nid: evt_1\nevent: event\ndata: {\"id\":\"evt_1\",\"type\":\"push\"}\n\n: keep-alive\n\nid: evt_2\ndata: {\"id\":\"evt_2\"}\n\n")
+		fmt.Fprint(w, ": connected\n\nid: evt_0a\n\nid: evt_1\nevent: event\ndata: {\"id\":\"evt_1\",\"type\":\"push\"}\n\n: keep-alive\n\nid: evt_2\ndata: {\"id\":\"evt_2\"}\n\n")
 	}))
 	defer srv.Close()
 	c, _ := New(srv.URL, "k", nil)
@@ -109,7 +109,7 @@ func TestStreamReadsEvents(t *testing.T) {
 		}
 		ids = append(ids, ev.ID)
 	}
-	if strings.Join(ids, ",") != "evt_1,evt_2" {
-		t.Fatalf("ids = %v", ids)
+	if strings.Join(ids, ",") != "evt_1,evt_2" || s.LastEventID != "evt_2" {
+		t.Fatalf("ids = %v, last %s", ids, s.LastEventID)
 	}
 }
