@@ -30,7 +30,7 @@ func eventsTail(fs *flag.FlagSet, e *env) runner {
 			}
 			_, err := fmt.Fprintln(e.stdout, tailLine(ev))
 			return err
-		}, func(msg string) { fmt.Fprintln(e.stderr, msg) })
+		}, watcher{notice: func(msg string) { fmt.Fprintln(e.stderr, msg) }})
 	}
 }
 

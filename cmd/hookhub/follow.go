@@ -13,9 +13,9 @@ import (
 // ends. A broken connection is reopened with the ID of the last message
 // seen, so the server replays what came in meanwhile and nothing is missed.
 // Only a first connection that fails, an API error (such as a bad key), or
-// an error from handle end it early. notice reports lost and regained
-// connections.
-func follow(ctx context.Context, c *client.Client, o client.StreamOptions, handle func(*client.Event) error, notice func(string)) error {
+// an error from handle end it early. w.connected is called once the first
+// connection is subscribed; w.notice reports lost and regained connections.
+func follow(ctx context.Context, c *client.Client, o client.StreamOptions, handle func(*client.Event) error, w watcher) error {
 	backoff := minBackoff
 	connected := false
 	for {
@@ -28,7 +28,7 @@ func follow(ctx context.Context, c *client.Client, o client.StreamOptions, handl
 			case !connected, errors.As(err, &apiErr):
 				return err
 			}
-			notice(fmt.Sprintf("still disconnected (%v); retrying in %s", err, backoff))
+			w.notice(fmt.Sprintf("still disconnected (%v); retrying in %s", err, backoff))
 			if !sleep(ctx, backoff) {
 				return nil
 			}
@@ -36,7 +36,9 @@ func follow(ctx context.Context, c *client.Client, o client.StreamOptions, handl
 			continue
 		}
 		if connected {
-			notice("reconnected; catching up on what was missed")
+			w.notice("reconnected; catching up on what was missed")
+		} else if w.connected != nil {
+			w.connected()
 		}
 		connected, backoff = true, minBackoff
 		err = drain(s, handle)
@@ -49,8 +51,14 @@ func follow(ctx context.Context, c *client.Client, o client.StreamOptions, handl
 		if errors.As(err, &he) {
 			return he.err
 		}
-		notice("connection to the server lost; reconnecting")
+		w.notice("connection to the server lost; reconnecting")
 	}
+}
+
+// watcher is told how the connection of a follow fares.
+type watcher struct {
+	connected func()
+	notice    func(string)
 }
 
 // Reconnection delays.

@@ -49,10 +49,14 @@ func listenCmd(fs *flag.FlagSet, e *env) runner {
 		ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
 		f := &forwarder{c: c, target: fwd, all: *all, http: &http.Client{Timeout: *timeout}, out: e.stdout}
-		fmt.Fprintf(e.stderr, "Forwarding webhooks sent to %s (source %s, %q) to %s. Ctrl-C to stop.\n", src.URL, src.ID, src.Name, fwd)
 		return follow(ctx, c, client.StreamOptions{SourceID: src.ID}, func(ev *client.Event) error {
 			return f.forward(ctx, ev)
-		}, func(msg string) { fmt.Fprintln(e.stderr, msg) })
+		}, watcher{
+			connected: func() {
+				fmt.Fprintf(e.stderr, "Forwarding webhooks sent to %s (source %s, %q) to %s. Ctrl-C to stop.\n", src.URL, src.ID, src.Name, fwd)
+			},
+			notice: func(msg string) { fmt.Fprintln(e.stderr, msg) },
+		})
 	}
 }
 
