@@ -39,7 +39,8 @@ type Delivery struct {
 	UpdatedAt  time.Time
 }
 
-// Attempt is one HTTP request of a delivery and what came back.
+// Attempt is one HTTP request of a delivery and what came back, within the
+// limits that Limit applies.
 type Attempt struct {
 	ID              string
 	DeliveryID      string
@@ -49,10 +50,12 @@ type Attempt struct {
 	RequestHeaders  map[string][]string // secrets masked
 	StatusCode      int
 	ResponseHeaders map[string][]string
-	ResponseBody    string // first 64 KiB
+	ResponseBody    string // first MaxAttemptBody bytes
 	DurationMS      int64
 	Error           string
 	StartedAt       time.Time
+	// Truncated names the parts cut to the limits (Truncated* constants).
+	Truncated []string
 }
 
 // DeliveryFilter selects deliveries for listing.
