@@ -1,9 +1,12 @@
 package client
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -112,4 +115,22 @@ func TestStreamReadsEvents(t *testing.T) {
 	if strings.Join(ids, ",") != "evt_1,evt_2" || s.LastEventID != "evt_2" {
 		t.Fatalf("ids = %v, last %s", ids, s.LastEventID)
 	}
+}
+
+// FuzzEventStream feeds arbitrary bytes to the stream reader: it must end
+// with an error or io.EOF, never hang or panic.
+func FuzzEventStream(f *testing.F) {
+	f.Add([]byte(": connected\n\nid: evt_1\n\nid: evt_2\nevent: event\ndata: {\"id\":\"evt_2\"}\n\n"))
+	f.Add([]byte("data: {\ndata: }\n\n"))
+	f.Add([]byte("data:{\"id\":1}\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := &EventStream{body: io.NopCloser(bytes.NewReader(data))}
+		s.sc = bufio.NewScanner(s.body)
+		for i := 0; i <= len(data); i++ {
+			if _, err := s.Next(); err != nil {
+				return
+			}
+		}
+		t.Fatal("more events than bytes")
+	})
 }

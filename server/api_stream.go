@@ -28,8 +28,13 @@ type streamWriter struct {
 func (sw *streamWriter) send(ev *hookhub.Event) {
 	b, _ := json.Marshal(eventOut(ev, false))
 	fmt.Fprintf(sw.w, "id: %s\nevent: event\ndata: %s\n\n", ev.ID, b)
-	sw.last = ev.ID
+	sw.last = max(sw.last, ev.ID)
 }
+
+// pollInterval is how often a stream also reads the store for events it
+// was not told of: those other Hookhub processes on the same database
+// received.
+const pollInterval = 2 * time.Second
 
 // handleEventStream streams events as server-sent events, one JSON object
 // per data line, with a comment every 15 s to keep proxies from closing it.
@@ -38,7 +43,9 @@ func (sw *streamWriter) send(ev *hookhub.Event) {
 // present moment, and each event carries its ID. A client that reconnects
 // with Last-Event-ID (or ?last_event_id=) first gets the stored events after
 // that ID, oldest first, then live ones. A subscriber that falls behind
-// catches up from the store the same way, so a stream misses nothing.
+// catches up from the store the same way, so a stream misses nothing; and
+// every pollInterval it reads the store too, for the events that other
+// processes sharing the database received.
 func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
 	last := r.Header.Get("Last-Event-ID")
 	if last == "" {
@@ -78,6 +85,8 @@ func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
 func (s *Server) streamLive(ctx context.Context, sub *subscription, sw *streamWriter) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
+	poll := time.NewTicker(pollInterval)
+	defer poll.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -86,6 +95,8 @@ func (s *Server) streamLive(ctx context.Context, sub *subscription, sw *streamWr
 			return
 		case <-tick.C:
 			fmt.Fprint(sw.w, ": keep-alive\n\n")
+		case <-poll.C:
+			sub.lagged.Store(true) // catch up below
 		case ev := <-sub.ch:
 			if sw.sourceID != "" && ev.SourceID != sw.sourceID || ev.ID <= sw.replayedUpTo {
 				break

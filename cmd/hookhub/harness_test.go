@@ -32,7 +32,14 @@ type hub struct {
 func startHub(t *testing.T, databaseURL string) *hub {
 	t.Helper()
 	_, key := secret.NewAPIKey()
-	cfg := &config.Config{
+	return startHubWith(t, databaseURL, key, "")
+}
+
+// startHubWith starts a hub with a given admin key (used on an empty
+// database) and master key ("" generates one).
+func startHubWith(t *testing.T, databaseURL, key, masterKey string) *hub {
+	t.Helper()
+	cfg := &config.Config{SecretKey: config.Secret(masterKey),
 		Listen: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: config.Secret(databaseURL),
 		AdminAPIKey: config.Secret(key), DeliveryWorkers: 8, ShutdownTimeout: 10 * time.Second,
 		OutboundAllow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, MaxBodyBytes: 1 << 20,

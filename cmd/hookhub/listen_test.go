@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hookhub/hookhub/secret"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hookhub/hookhub/client"
 )
@@ -146,5 +149,44 @@ func TestListenForwardsAcrossADisconnect(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "→ 200 OK"); n != 9 {
 		t.Errorf("printed %d forwarded lines, want 9:\n%s", n, out.String())
+	}
+}
+
+// TestStreamSeesOtherProcesses: two Hookhub processes share one PostgreSQL
+// database; a stream on one shows the webhooks the other receives.
+func TestStreamSeesOtherProcesses(t *testing.T) {
+	base := os.Getenv("HOOKHUB_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("HOOKHUB_TEST_POSTGRES_URL is not set; this needs a database two processes share")
+	}
+	db := freshPostgres(t, base)
+	_, key := secret.NewAPIKey()
+	master := secret.EncodeKey(secret.NewRandomKey())
+	a, b := startHubWith(t, db, key, master), startHubWith(t, db, key, master)
+	src, err := a.api.CreateSource(context.Background(), client.SourceInput{Name: client.Ptr("shared")})
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stream, err := a.api.StreamEvents(ctx, client.StreamOptions{SourceID: src.ID})
+	must(t, err)
+	defer stream.Close()
+	urlOnB := b.url + "/hooks/" + src.Key
+	if r := b.cli(t, `{"n":1}`, nil, "send", "--scheme", "none", urlOnB); r.code != 0 {
+		t.Fatalf("send to the second process: %+v", r)
+	}
+	got := make(chan string, 1)
+	go func() {
+		ev, err := stream.Next()
+		if err == nil {
+			got <- ev.ID
+		}
+	}()
+	select {
+	case id := <-got:
+		if !strings.HasPrefix(id, "evt_") {
+			t.Fatalf("streamed %q", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first process's stream never showed the second's webhook")
 	}
 }
