@@ -103,7 +103,9 @@ func run(ctx context.Context, args []string, e *env) error {
 		printCommandHelp(e.stdout, cmd, fs)
 		return err
 	} else if err != nil {
-		return usagef("%s: %v (see hookhub %s --help)", cmd.path, err, cmd.path)
+		// The flag package names flags with one dash; say them as help does.
+		msg := strings.Replace(err.Error(), " -", " --", 1)
+		return usagef("%s: %s (see hookhub %s --help)", cmd.path, msg, cmd.path)
 	}
 	if cmd.nargs >= 0 && len(pos) != cmd.nargs {
 		return usagef("usage: hookhub %s %s (see hookhub %s --help)", cmd.path, synopsis(cmd, fs), cmd.path)

@@ -83,3 +83,19 @@ func TestSignIsDeterministic(t *testing.T) {
 		t.Fatalf("unknown scheme: %+v", r)
 	}
 }
+
+// TestSlackURLVerification: a Slack source answers Slack's signed Request
+// URL check with its challenge, as Slack requires.
+func TestSlackURLVerification(t *testing.T) {
+	h := startHub(t, "")
+	out := h.ok(t, "sources", "create", "--name", "Slack app", "--type", "slack", "--secret", "8f742231b10e8888abcd99yyyzzz85a5")
+	url := strings.TrimSpace(out[strings.Index(out, "webhook URL: ")+len("webhook URL: "):])
+	body := `{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`
+	r := h.cli(t, body, nil, "send", "--scheme", "slack", "--secret", "8f742231b10e8888abcd99yyyzzz85a5", url)
+	if r.code != 0 || !strings.Contains(r.stdout, "\n3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\n") {
+		t.Fatalf("url_verification: %+v", r)
+	}
+	if r := h.cli(t, body, nil, "send", "--scheme", "slack", "--secret", "wrong", url); r.code != 1 {
+		t.Fatalf("an unsigned check was answered: %+v", r)
+	}
+}
