@@ -33,15 +33,22 @@ func Parse(data []byte, getenv func(string) string) (*File, error) {
 		return nil, fmt.Errorf("not valid YAML: %w", err)
 	}
 	f := &File{Objects: map[string][]Object{}}
-	for key, v := range raw {
+	for key := range raw {
 		if _, ok := kindNamed(key); !ok {
 			return nil, fmt.Errorf("unknown top-level key %q: use %s", key, strings.Join(kindNames(), ", "))
 		}
-		list, err := objects(key, v, getenv)
+	}
+	// Kinds in their order, so the first error reported is always the same.
+	for _, k := range Kinds {
+		v, ok := raw[k.Name]
+		if !ok {
+			continue
+		}
+		list, err := objects(k.Name, v, getenv)
 		if err != nil {
 			return nil, err
 		}
-		f.Objects[key] = list
+		f.Objects[k.Name] = list
 	}
 	return f, nil
 }

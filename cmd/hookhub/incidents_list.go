@@ -14,7 +14,7 @@ func incidentsList(fs *flag.FlagSet, e *env) runner {
 	fs.StringVar(&o.Status, "status", "", "only incidents with this `status`: triggered, acknowledged, resolved or closed")
 	fs.StringVar(&o.Severity, "severity", "", "only incidents of this `severity`: critical, high, medium, low or info")
 	fs.StringVar(&o.SourceID, "source", "", "only incidents of this source `ID`")
-	fs.StringVar(&o.Query, "q", "", "only incidents whose title or fingerprint contains this `text`")
+	fs.StringVar(&o.Query, "q", "", "only incidents whose title contains this `text`")
 	return func(ctx context.Context, _ []string) error {
 		c, err := api.client()
 		if err != nil {
