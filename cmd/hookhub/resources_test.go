@@ -51,7 +51,7 @@ func TestResourceCommands(t *testing.T) {
 	if got := h.ok(t, "events", "get", ev.ID, "--body"); got != body {
 		t.Fatalf("events get --body = %q", got)
 	}
-	if got := h.ok(t, "events", "replay", ev.ID); !strings.Contains(got, "1 deliveries") {
+	if got := h.ok(t, "events", "replay", ev.ID); !strings.Contains(got, "1 delivery (dlv_") {
 		t.Fatalf("events replay: %q", got)
 	}
 	waitFor(t, "the replayed delivery", func() bool { return len(rc.got()) >= 3 })
