@@ -43,7 +43,7 @@ func newTestService(t *testing.T) (*Service, *fakeClock, hookhub.Store) {
 		t.Fatal(err)
 	}
 	clk := &fakeClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	return New(Options{Store: store, Now: clk.now, IdleTimeout: time.Hour, MaxAge: 8 * time.Hour}), clk, store
+	return New(Options{Store: store, Now: clk.now, IdleTimeout: time.Hour, MaxAge: 8 * time.Hour, HashPassword: quickHash}), clk, store
 }
 
 var admin = Caller{Actor: "user:root", Role: hookhub.RoleAdmin}
@@ -86,7 +86,6 @@ func TestCSRFToken(t *testing.T) {
 
 func TestLoginSessionLifecycle(t *testing.T) {
 	s, clk, _ := newTestService(t)
-	s.hashPW = quickHash
 	ctx := context.Background()
 	u, err := s.CreateUser(ctx, admin, UserInput{Username: "ops", Password: "correct horse", Role: hookhub.RoleResponder})
 	if err != nil {
@@ -159,7 +158,6 @@ func TestLoginSessionLifecycle(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	s, clk, _ := newTestService(t)
-	s.hashPW = quickHash
 	ctx := context.Background()
 	if _, err := s.CreateUser(ctx, admin, UserInput{Username: "ops", Password: "correct horse"}); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package access
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -29,13 +30,15 @@ type Options struct {
 
 // Service answers every access question against the store.
 type Service struct {
-	store   hookhub.Store
-	log     *slog.Logger
-	now     func() time.Time
-	idle    time.Duration
-	maxAge  time.Duration
-	hashPW  func(string) (string, error)
-	dummyPW string // checked for unknown usernames, so timing tells nothing
+	store  hookhub.Store
+	log    *slog.Logger
+	now    func() time.Time
+	idle   time.Duration
+	maxAge time.Duration
+	hashPW func(string) (string, error)
+
+	dummyOnce sync.Once
+	dummyPW   string // checked for unknown usernames, so timing tells nothing
 }
 
 // New returns a Service.
@@ -55,9 +58,15 @@ func New(o Options) *Service {
 	if o.HashPassword == nil {
 		o.HashPassword = hashPassword
 	}
-	dummy, _ := o.HashPassword("not a password anyone has")
 	return &Service{store: o.Store, log: o.Logger, now: o.Now, idle: o.IdleTimeout, maxAge: o.MaxAge,
-		hashPW: o.HashPassword, dummyPW: dummy}
+		hashPW: o.HashPassword}
+}
+
+// dummyHash is a password hash no password matches, made with the same cost
+// as real ones, the first time it is needed.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() { s.dummyPW, _ = s.hashPW("not a password anyone has") })
+	return s.dummyPW
 }
 
 // IdleTimeout is how long an unused session lasts.

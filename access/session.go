@@ -62,7 +62,7 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP, userA
 		return nil, err
 	}
 	if u == nil {
-		secret.CheckPassword(s.dummyPW, password)
+		secret.CheckPassword(s.dummyHash(), password)
 	}
 	if u == nil || !secret.CheckPassword(u.PasswordHash, password) {
 		if err := s.store.RecordLoginFailure(ctx, keys, now); err != nil {

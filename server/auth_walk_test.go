@@ -178,7 +178,7 @@ func authWalkServer(t *testing.T) (*Server, walkKeys) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	hash, err := secret.HashPassword("walk-password")
+	hash, err := secret.HashPasswordIterations("walk-password", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
