@@ -12,6 +12,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
 )
@@ -34,6 +35,9 @@ type Options struct {
 	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// IngestGate, when set, caps the webhook requests and body bytes in
+	// flight; requests past it are answered 503.
+	IngestGate *limit.Gate
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
@@ -59,6 +63,8 @@ type Server struct {
 	queued    func(*hookhub.Event)
 	sender    Sender
 	sources   *sourceCache
+	gate      *limit.Gate
+	rates     *limit.Rates
 
 	reopenWindow time.Duration
 	routing      *routing.Table
@@ -90,6 +96,9 @@ func New(o Options) *Server {
 	case o.ReopenWindow < 0:
 		o.ReopenWindow = 0
 	}
+	if o.IngestGate != nil {
+		o.Metrics.watchGate(o.IngestGate)
+	}
 	return &Server{
 		reopenWindow: o.ReopenWindow,
 		store:        o.Store,
@@ -103,6 +112,8 @@ func New(o Options) *Server {
 		queued:       o.Queued,
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
+		gate:         o.IngestGate,
+		rates:        limit.NewRates(),
 		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
 		stream:       newStream(),
 		done:         make(chan struct{}),
@@ -184,7 +195,7 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(pattern, s.instrument(pattern, rt.quiet, h))
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
-	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
+	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))
 	return web.RequestID(s.log)(web.Recover(s.jsonNoMatch(mux)))
 }
 
