@@ -31,12 +31,16 @@ type Delivery struct {
 	LastError     string
 	// Held marks a pending delivery waiting for its paused destination to
 	// be resumed; it is not attempted until then.
-	Held      bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Held bool
+	// LeaseToken names the claim that holds the delivery: a fresh one is
+	// set by every ClaimDeliveries, "" when no claim holds it.
+	LeaseToken string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
-// Attempt is one HTTP request of a delivery and what came back.
+// Attempt is one HTTP request of a delivery and what came back, within the
+// limits that Limit applies.
 type Attempt struct {
 	ID              string
 	DeliveryID      string
@@ -46,10 +50,12 @@ type Attempt struct {
 	RequestHeaders  map[string][]string // secrets masked
 	StatusCode      int
 	ResponseHeaders map[string][]string
-	ResponseBody    string // first 64 KiB
+	ResponseBody    string // first MaxAttemptBody bytes
 	DurationMS      int64
 	Error           string
 	StartedAt       time.Time
+	// Truncated names the parts cut to the limits (Truncated* constants).
+	Truncated []string
 }
 
 // DeliveryFilter selects deliveries for listing.
@@ -69,4 +75,12 @@ type AttemptResult struct {
 	Status        string    // pending (retry later), succeeded or failed
 	NextAttemptAt time.Time // when Status is pending
 	LastError     string
+	// LeaseToken is the token of the claim the attempt was made under (""
+	// for a delivery sent without a claim). The result counts only while
+	// the delivery is pending under that token: a late result, after the
+	// delivery finished or was claimed again, changes nothing.
+	LeaseToken string
+	// Stale is set by CompleteAttempts on a result that did not count: its
+	// lease was lost, or its delivery finished or no longer exists.
+	Stale bool
 }

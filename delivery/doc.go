@@ -20,6 +20,9 @@
 //     receiver's latency; the rest are left to their lease and claimed again
 //     when it expires. That lets the engine claim past a slow destination's
 //     backlog to reach the others.
+//   - Leases. Each claim takes a fresh lease token and a result is recorded
+//     only under it: a worker that outlived its lease (a stalled process, a
+//     slow store) cannot undo what the delivery's next holder recorded.
 //   - Batching. Results are written by one recorder in transactions of up to
 //     BatchSize: whatever piled up while the previous batch was written.
 //   - Outcomes come from package retry: 2xx succeeds; 410 fails the delivery and

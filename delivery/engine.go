@@ -148,7 +148,9 @@ func transport(custom http.RoundTripper, guard *netguard.Guard) http.RoundTrippe
 	if custom != nil {
 		return custom
 	}
-	return guard.Transport()
+	t := guard.Transport()
+	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
+	return t
 }
 
 // CheckURL reports whether raw is a destination URL the engine may send to:

@@ -85,7 +85,8 @@ func (e *Engine) send(ctx context.Context, j *job, timeout time.Duration) {
 // outcome decides what an attempt means for its delivery.
 func (e *Engine) outcome(j *job, at hookhub.Attempt, ans answer) outcome {
 	v := decide(j.dest.Retry, at.Number, ans, at.Error, e.opts.Now(), rand.Float64)
-	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError}
+	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError,
+		LeaseToken: j.d.LeaseToken}
 	return outcome{res: res, destID: j.dest.ID, v: v}
 }
 

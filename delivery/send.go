@@ -11,12 +11,15 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-// Response body limits: what an attempt keeps, and how much more is read and
-// thrown away so the connection can be reused. A receiver that sends more than
-// that gets its connection closed instead.
+// Response limits. Of the body, one byte more than an attempt keeps is read
+// (so that Limit sees it was cut), and up to maxDrainedBody more is thrown
+// away so the connection can be reused; a receiver that sends more gets its
+// connection closed instead. Headers larger than maxResponseHeaderBytes fail
+// the attempt, so that no receiver holds much of the engine's memory.
 const (
-	maxKeptBody    = 64 << 10
-	maxDrainedBody = 256 << 10
+	maxKeptBody            = hookhub.MaxAttemptBody + 1
+	maxDrainedBody         = 256 << 10
+	maxResponseHeaderBytes = 1 << 20
 )
 
 // answer is what came back from one request: a response, or the error that
@@ -71,6 +74,7 @@ func (e *Engine) attempt(ctx context.Context, j *job, timeout time.Duration) (ho
 	case ans.bodyErr != nil:
 		at.Error = "reading response body: " + describe(ans.bodyErr, timeout)
 	}
+	at.Limit() // before the result waits in memory to be recorded
 	return at, ans
 }
 

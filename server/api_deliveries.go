@@ -37,6 +37,7 @@ type attemptJSON struct {
 	ResponseHeaders map[string][]string `json:"response_headers"`
 	ResponseBody    string              `json:"response_body"`
 	Error           string              `json:"error,omitempty"`
+	Truncated       []string            `json:"truncated,omitempty"`
 }
 
 func deliveryOut(d *hookhub.Delivery, attempts []*hookhub.Attempt) deliveryJSON {
@@ -58,7 +59,7 @@ func attemptOut(a *hookhub.Attempt) attemptJSON {
 	return attemptJSON{
 		Number: a.Number, Trigger: a.Trigger, URL: a.URL, StartedAt: a.StartedAt.UTC(), DurationMS: a.DurationMS,
 		StatusCode: a.StatusCode, RequestHeaders: a.RequestHeaders, ResponseHeaders: a.ResponseHeaders,
-		ResponseBody: a.ResponseBody, Error: a.Error,
+		ResponseBody: a.ResponseBody, Error: a.Error, Truncated: a.Truncated,
 	}
 }
 

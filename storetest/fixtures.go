@@ -117,6 +117,7 @@ func fullAttempt(deliveryID string, number int, at time.Time) hookhub.Attempt {
 		DurationMS:      1234,
 		Error:           "503 Service Unavailable",
 		StartedAt:       at,
+		Truncated:       []string{hookhub.TruncatedResponseBody},
 	}
 }
 
