@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/access"
 	"github.com/hookhub/hookhub/config"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/ingest"
@@ -146,7 +147,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		interval = time.Minute
 	}
 	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: interval, batch: 1000,
-		keepRejected: rejectedRetention}
+		keepRejected: rejectedRetention, sessionIdle: access.DefaultIdleTimeout}
 	go func() {
 		defer close(m.bgDone)
 		rt.run(ctx)
