@@ -16,6 +16,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/retry"
+	"github.com/hookhub/hookhub/transform"
 )
 
 // Sender publishes one delivery to one kind of destination. Send must return
@@ -44,6 +45,18 @@ type Message struct {
 	Now time.Time
 	// Timeout bounds the attempt; ctx carries it as its deadline.
 	Timeout time.Duration
+	// Transform is what the destination's transform made of the event
+	// (nil without one). Senders that implement Transforming send it in
+	// place of the event's body; the engine refuses a transform on a
+	// destination whose sender does not.
+	Transform *transform.Output
+}
+
+// Transforming is implemented by a Sender that sends Message.Transform:
+// its body always, and whatever else of it (method, headers, path) its
+// kind of destination has.
+type Transforming interface {
+	SendsTransformed()
 }
 
 // Result is what one attempt did, and what the attempt log shows of it.
