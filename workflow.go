@@ -170,3 +170,56 @@ type RunProgress struct {
 	Steps  []*WorkflowStep
 	Events []*NewEvent
 }
+
+// Workflow defaults.
+const (
+	DefaultWorkflowTimeoutSec = 10
+	MaxWorkflowTimeoutSec     = 300
+)
+
+// SetDefaults fills unset trigger settings with the documented defaults.
+func (w *Workflow) SetDefaults() {
+	t := &w.Trigger
+	if t.Mode == "" {
+		t.Mode = WorkflowAsync
+	}
+	if t.Response.Status == 0 {
+		t.Response.Status = 200
+		if t.Response.Body == "" {
+			t.Response.Body = "ok"
+		}
+	}
+	if t.TimeoutSec == 0 {
+		t.TimeoutSec = DefaultWorkflowTimeoutSec
+	}
+}
+
+// Validate checks a workflow's own settings; the workflow package checks
+// its nodes and graph.
+func (w *Workflow) Validate() error {
+	t := w.Trigger
+	switch {
+	case w.Name == "":
+		return Errorf(EINVALID, "field name: is required")
+	case len(w.Name) > 200:
+		return Errorf(EINVALID, "field name: is longer than 200 characters")
+	case t.Mode != WorkflowAsync && t.Mode != WorkflowSync:
+		return Errorf(EINVALID, "field trigger.mode: must be %s or %s, not %q", WorkflowAsync, WorkflowSync, t.Mode)
+	case t.Response.Status < 200 || t.Response.Status > 299:
+		return Errorf(EINVALID, "field trigger.response.status: must be a 2xx status")
+	case t.TimeoutSec < 1 || t.TimeoutSec > MaxWorkflowTimeoutSec:
+		return Errorf(EINVALID, "field trigger.timeout_seconds: must be between 1 and %d", MaxWorkflowTimeoutSec)
+	}
+	parts := []struct {
+		field, key string
+		vars       []Variable
+	}{{"headers", "name", t.Parse.Headers}, {"query", "path", t.Parse.Query}, {"body", "path", t.Parse.Body}}
+	for _, p := range parts {
+		for i, v := range p.vars {
+			if v.Path == "" {
+				return Errorf(EINVALID, "field trigger.parse.%s[%d].%s: is required", p.field, i, p.key)
+			}
+		}
+	}
+	return nil
+}
