@@ -48,5 +48,5 @@ func (c *condition) plan(ctx context.Context, vars map[string]any) (Plan, error)
 	return p, nil
 }
 
-func (c *condition) edges() []edge { return []edge{{"then", c.then}, {"else", c.els}} }
+func (c *condition) edges() []edge             { return []edge{{"then", c.then}, {"else", c.els}} }
 func (c *condition) programs() []*expr.Program { return []*expr.Program{c.prg} }

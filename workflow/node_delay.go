@@ -33,5 +33,5 @@ func (d *delay) plan(context.Context, map[string]any) (Plan, error) {
 	return Plan{Input: map[string]any{"seconds": int(d.d / time.Second)}, Next: d.nextID, Effect: Wait{Duration: d.d}}, nil
 }
 
-func (d *delay) edges() []edge { return optional(d.nextID) }
+func (d *delay) edges() []edge             { return optional(d.nextID) }
 func (d *delay) programs() []*expr.Program { return nil }

@@ -66,5 +66,5 @@ func (d *deliver) plan(ctx context.Context, vars map[string]any) (Plan, error) {
 	return Plan{Input: in, Next: d.nextID, Effect: Deliver{DestinationID: d.destinationID, EventType: typ, Payload: payload}}, nil
 }
 
-func (d *deliver) edges() []edge { return optional(d.nextID) }
+func (d *deliver) edges() []edge             { return optional(d.nextID) }
 func (d *deliver) programs() []*expr.Program { return programsOf(d.eventType, d.payload) }

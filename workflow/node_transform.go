@@ -43,5 +43,5 @@ func (t *transform) plan(ctx context.Context, vars map[string]any) (Plan, error)
 	return Plan{Output: v, Next: t.nextID}, nil
 }
 
-func (t *transform) edges() []edge { return optional(t.nextID) }
+func (t *transform) edges() []edge             { return optional(t.nextID) }
 func (t *transform) programs() []*expr.Program { return programsOf(t.output) }
