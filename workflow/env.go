@@ -20,6 +20,8 @@ type Trigger struct {
 	Vars      map[string]any    `cel:"vars" json:"vars"`       // the trigger's parse selections, by alias
 	EventID   string            `cel:"event_id" json:"event_id"`
 	EventType string            `cel:"event_type" json:"event_type"`
+
+	raw []byte // the body as received
 }
 
 // env is the one environment of workflow expressions, built once.

@@ -23,7 +23,7 @@ func (c *Compiled) NewTrigger(ev *hookhub.Event, body *ingest.Body) *Trigger {
 	q, _ := url.ParseQuery(ev.RawQuery)
 	t := &Trigger{
 		Headers: expr.Headers(h), Query: ingest.QueryTree(q), Vars: map[string]any{},
-		EventID: ev.ID, EventType: ev.Type,
+		EventID: ev.ID, EventType: ev.Type, raw: ev.Body,
 	}
 	if doc, err := body.JSON(); err == nil {
 		t.Body = doc
