@@ -213,6 +213,9 @@ func TestRunnerFailureNamesNode(t *testing.T) {
 func TestRunnerRefusesInternalAddresses(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	if err := h.r.Stop(context.Background()); err != nil { // it may reach loopback
+		t.Fatal(err)
+	}
 	h.r = New(Options{Store: h.store, Now: h.clock.now, PollInterval: 20 * time.Millisecond})
 	h.r.Start()
 	t.Cleanup(func() { h.r.Stop(context.Background()) })
