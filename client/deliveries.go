@@ -33,6 +33,8 @@ type Attempt struct {
 	ResponseHeaders map[string][]string `json:"response_headers"`
 	ResponseBody    string              `json:"response_body"`
 	Error           string              `json:"error,omitempty"`
+	// Truncated names the parts cut to what an attempt keeps.
+	Truncated []string `json:"truncated,omitempty"`
 }
 
 // DeliveryListOptions filters and pages a list of deliveries.

@@ -42,7 +42,7 @@ type Options struct {
 
 // Sender sends one delivery now and records the attempt.
 type Sender interface {
-	SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Attempt, error)
+	SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.AttemptResult, error)
 }
 
 // Server answers Hookhub's HTTP requests.

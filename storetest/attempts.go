@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ var attemptTests = []test{
 	{"CompleteRetryLater", testCompleteRetryLater},
 	{"CompleteFailed", testCompleteFailed},
 	{"CompleteMissingDelivery", testCompleteMissingDelivery},
+	{"CompleteLimitsAttempt", testCompleteLimitsAttempt},
 	{"ConsecutiveFailures", testConsecutiveFailures},
 	{"ConsecutiveFailuresInOneBatch", testConsecutiveFailuresInOneBatch},
 }
@@ -172,4 +175,36 @@ func testConsecutiveFailuresInOneBatch(t *testing.T, s hookhub.Store) {
 	if got := failures(t, s, b.ID); got != 2 {
 		t.Fatalf("destination b: %d consecutive failures, want 2", got)
 	}
+}
+
+// testCompleteLimitsAttempt: whatever a receiver answered, an attempt keeps
+// a bounded part of its headers and body and says what was cut.
+func testCompleteLimitsAttempt(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
+	a := fullAttempt(ds[0].ID, 1, t0)
+	a.Truncated = nil
+	a.ResponseHeaders = map[string][]string{"X-Huge": {strings.Repeat("h", 4<<20)}, "X-Small": {"kept"}}
+	for i := range 2000 {
+		a.ResponseHeaders["X-Many-"+strings.Repeat("m", i%50)+string(rune('a'+i%26))] = []string{"0123456789"}
+	}
+	a.ResponseBody = strings.Repeat("b", hookhub.MaxAttemptBody+100)
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: a, Status: hookhub.DeliverySucceeded}}))
+	attempts, err := s.ListAttempts(ctx(t), ds[0].ID)
+	must(t, err)
+	got := attempts[0]
+	size := 0
+	for k, vs := range got.ResponseHeaders {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	if size > hookhub.MaxAttemptHeaders || size == 0 {
+		t.Fatalf("kept %d bytes of response headers, want some and at most %d", size, hookhub.MaxAttemptHeaders)
+	}
+	equal(t, "kept body", len(got.ResponseBody), hookhub.MaxAttemptBody)
+	cut := slices.Clone(got.Truncated)
+	slices.Sort(cut)
+	equal(t, "truncated", cut, []string{hookhub.TruncatedResponseBody, hookhub.TruncatedResponseHeaders})
+	equal(t, "request headers (within the limit) kept whole", got.RequestHeaders, fullAttempt(ds[0].ID, 1, t0).RequestHeaders)
 }
