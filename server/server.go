@@ -14,6 +14,7 @@ import (
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
+	"github.com/hookhub/hookhub/workflow"
 )
 
 // Options are a Server's collaborators.
@@ -34,6 +35,10 @@ type Options struct {
 	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// Workflows runs the workflows webhooks trigger. When nil the server
+	// makes one on Store that it does not start: sync runs still run, queued
+	// runs wait for a started runner.
+	Workflows *workflow.Runner
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
@@ -62,6 +67,7 @@ type Server struct {
 
 	reopenWindow time.Duration
 	routing      *routing.Table
+	workflows    *workflow.Runner
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	closeOnce    sync.Once
@@ -84,6 +90,9 @@ func New(o Options) *Server {
 	if o.Queued == nil {
 		o.Queued = func(*hookhub.Event) { o.Notify() }
 	}
+	if o.Workflows == nil {
+		o.Workflows = workflow.New(workflow.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
+	}
 	switch {
 	case o.ReopenWindow == 0:
 		o.ReopenWindow = time.Hour
@@ -104,6 +113,7 @@ func New(o Options) *Server {
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
 		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
+		workflows:    o.Workflows,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
@@ -168,6 +178,16 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/incidents/{id}/close", handler: s.incidentAction(hookhub.ActionClose)},
 		{method: "POST", path: "/api/v1/incidents/{id}/reopen", handler: s.incidentAction(hookhub.ActionReopen)},
 		{method: "POST", path: "/api/v1/incidents/{id}/comments", handler: s.handleCommentIncident},
+
+		{method: "GET", path: "/api/v1/workflows", handler: s.handleListWorkflows},
+		{method: "POST", path: "/api/v1/workflows", handler: s.handleCreateWorkflow},
+		{method: "POST", path: "/api/v1/workflows/parse-sample", handler: s.handleParseSample},
+		{method: "GET", path: "/api/v1/workflows/{id}", handler: s.handleGetWorkflow},
+		{method: "PATCH", path: "/api/v1/workflows/{id}", handler: s.handleUpdateWorkflow},
+		{method: "DELETE", path: "/api/v1/workflows/{id}", handler: s.handleDeleteWorkflow},
+		{method: "GET", path: "/api/v1/workflows/{id}/runs", handler: s.handleListWorkflowRuns},
+		{method: "GET", path: "/api/v1/workflows/{id}/runs/{run_id}", handler: s.handleGetWorkflowRun},
+		{method: "POST", path: "/api/v1/workflows/{id}/runs/{run_id}/rerun", handler: s.handleRerunWorkflowRun},
 	}
 }
 

@@ -143,3 +143,10 @@ func (c *Compiled) Step(ctx context.Context, id string, t *Trigger, outputs map[
 	}
 	return n.plan(ctx, vars(t, outputs))
 }
+
+// Selections returns what a trigger's parse settings select, as source
+// variables keyed like trigger.vars, so a source made for a workflow keeps
+// the same values with each event.
+func Selections(p hookhub.Parse) []hookhub.Variable {
+	return selections(p)
+}

@@ -73,14 +73,15 @@ type Runner struct {
 	versions *versionCache
 	bound    *boundCache
 
-	notify   chan struct{}
-	slots    chan struct{} // one per worker running a claimed run
-	stop     chan struct{}
-	stopOnce sync.Once
-	runCtx   context.Context // parent of every run; canceled when Stop gives up
-	abort    context.CancelFunc
-	runs     sync.WaitGroup
-	loopDone chan struct{}
+	notify    chan struct{}
+	slots     chan struct{} // one per worker running a claimed run
+	stop      chan struct{}
+	stopOnce  sync.Once
+	startOnce sync.Once
+	runCtx    context.Context // parent of every run; canceled when Stop gives up
+	abort     context.CancelFunc
+	runs      sync.WaitGroup
+	loopDone  chan struct{}
 }
 
 // New returns a Runner; it claims nothing until Start.
@@ -121,9 +122,9 @@ func New(o Options) *Runner {
 	}
 }
 
-// Start starts claiming due runs.
+// Start starts claiming due runs. It may be called once.
 func (r *Runner) Start() {
-	go r.loop()
+	r.startOnce.Do(func() { go r.loop() })
 }
 
 // Stop stops claiming and waits for the runs in flight. When ctx ends first
@@ -131,6 +132,7 @@ func (r *Runner) Start() {
 // expire and the next runner resumes them from their last save.
 func (r *Runner) Stop(ctx context.Context) error {
 	r.stopOnce.Do(func() { close(r.stop) })
+	r.startOnce.Do(func() { close(r.loopDone) }) // never started: no loop to wait for
 	done := make(chan struct{})
 	go func() {
 		<-r.loopDone
