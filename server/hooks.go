@@ -33,6 +33,9 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	src := cs.src
+	if s.rateLimited(w, r, src) {
+		return
+	}
 	ev := s.newEvent(r, cs)
 	wf, err := s.workflowOf(r.Context(), src)
 	if err != nil {
@@ -122,6 +125,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge
+	} else if busy(err) {
+		return nil, err
 	} else if err != nil {
 		return nil, hookhub.Errorf(hookhub.EINVALID, "could not read body")
 	}
