@@ -83,6 +83,27 @@ var calls = map[string]func(ctx context.Context, c *Client) error{
 	"closeIncident":       incidentCall(ActionClose),
 	"reopenIncident":      incidentCall(ActionReopen),
 	"commentIncident":     func(ctx context.Context, c *Client) error { _, err := c.CommentIncident(ctx, "X1", "b"); return err },
+	"listWorkflows": func(ctx context.Context, c *Client) error {
+		_, err := c.ListWorkflows(ctx, ListOptions{})
+		return err
+	},
+	"createWorkflow": func(ctx context.Context, c *Client) error { _, err := c.CreateWorkflow(ctx, Object{}); return err },
+	"getWorkflow":    func(ctx context.Context, c *Client) error { _, err := c.GetWorkflow(ctx, "X1"); return err },
+	"updateWorkflow": func(ctx context.Context, c *Client) error {
+		_, err := c.UpdateWorkflow(ctx, "X1", Object{})
+		return err
+	},
+	"deleteWorkflow": func(ctx context.Context, c *Client) error { return c.DeleteWorkflow(ctx, "X1") },
+	"parseWorkflowSample": func(ctx context.Context, c *Client) error {
+		_, err := c.ParseWorkflowSample(ctx, "?a=1", nil, nil)
+		return err
+	},
+	"listWorkflowRuns": func(ctx context.Context, c *Client) error {
+		_, err := c.ListWorkflowRuns(ctx, "X1", RunListOptions{})
+		return err
+	},
+	"getWorkflowRun":   func(ctx context.Context, c *Client) error { _, err := c.GetWorkflowRun(ctx, "X1", "X1"); return err },
+	"rerunWorkflowRun": func(ctx context.Context, c *Client) error { _, err := c.RerunWorkflowRun(ctx, "X1", "X1"); return err },
 }
 
 // notForClients are operations a management client has no use for: ingest
@@ -164,7 +185,7 @@ func TestClientCoversOpenAPI(t *testing.T) {
 			t.Errorf("%s: %v", op.id, err)
 			continue
 		}
-		want := op.method + " " + strings.NewReplacer("{id}", "X1").Replace(op.path)
+		want := op.method + " " + strings.NewReplacer("{id}", "X1", "{run_id}", "X1").Replace(op.path)
 		mu.Lock()
 		if got != want {
 			t.Errorf("%s sent %s, openapi.json says %s", op.id, got, want)
