@@ -7,6 +7,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/sender/nats"
 	"github.com/hookhub/hookhub/sender/webhook"
 )
 
@@ -14,6 +15,7 @@ import (
 // here and never changed; Options.Senders replaces entries in tests.
 var builders = map[string]sender.Builder{
 	hookhub.DestinationWebhook: webhook.New,
+	hookhub.DestinationNATS:    nats.New,
 }
 
 // newSenders builds one sender per destination type for an engine.
