@@ -25,4 +25,3 @@ func TestContentType(t *testing.T) {
 		}
 	}
 }
-
