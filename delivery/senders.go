@@ -8,6 +8,7 @@ import (
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/sender/nats"
+	"github.com/hookhub/hookhub/sender/redis"
 	"github.com/hookhub/hookhub/sender/webhook"
 )
 
@@ -16,6 +17,7 @@ import (
 var builders = map[string]sender.Builder{
 	hookhub.DestinationWebhook: webhook.New,
 	hookhub.DestinationNATS:    nats.New,
+	hookhub.DestinationRedis:   redis.New,
 }
 
 // newSenders builds one sender per destination type for an engine.
