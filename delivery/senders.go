@@ -8,6 +8,7 @@ import (
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/sender/nats"
+	"github.com/hookhub/hookhub/sender/rabbitmq"
 	"github.com/hookhub/hookhub/sender/redis"
 	"github.com/hookhub/hookhub/sender/webhook"
 )
@@ -15,9 +16,10 @@ import (
 // builders is the sender registry, by destination type. It is filled once
 // here and never changed; Options.Senders replaces entries in tests.
 var builders = map[string]sender.Builder{
-	hookhub.DestinationWebhook: webhook.New,
-	hookhub.DestinationNATS:    nats.New,
-	hookhub.DestinationRedis:   redis.New,
+	hookhub.DestinationWebhook:  webhook.New,
+	hookhub.DestinationNATS:     nats.New,
+	hookhub.DestinationRedis:    redis.New,
+	hookhub.DestinationRabbitMQ: rabbitmq.New,
 }
 
 // newSenders builds one sender per destination type for an engine.
