@@ -7,6 +7,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/sender/kafka"
 	"github.com/hookhub/hookhub/sender/nats"
 	"github.com/hookhub/hookhub/sender/rabbitmq"
 	"github.com/hookhub/hookhub/sender/redis"
@@ -20,6 +21,7 @@ var builders = map[string]sender.Builder{
 	hookhub.DestinationNATS:     nats.New,
 	hookhub.DestinationRedis:    redis.New,
 	hookhub.DestinationRabbitMQ: rabbitmq.New,
+	hookhub.DestinationKafka:    kafka.New,
 }
 
 // newSenders builds one sender per destination type for an engine.

@@ -80,12 +80,18 @@ func testOutage(t *testing.T, b Broker) {
 	h := NewHub(t)
 	name := Name(t)
 	prepare(t, b, name)
-	p := NewProxy(t, b.Addr)
-	d := h.Create(b.Destination(p.Addr(), name))
+	addr, down, up := b.Addr, func() {}, func() {}
+	if b.Outage != nil {
+		addr, down, up = b.Outage(t, name)
+	} else {
+		p := NewProxy(t, b.Addr)
+		addr, down, up = p.Addr(), p.Down, p.Up
+	}
+	d := h.Create(b.Destination(addr, name))
 	// A first delivery opens the connection, which the outage then cuts.
 	first := h.Enqueue(d, 1)[0].Deliveries[0]
 	h.WaitStatus(first.ID, hookhub.DeliverySucceeded)
-	p.Down()
+	down()
 	dl := h.Enqueue(d, 1)[0].Deliveries[0]
 	var got *hookhub.Delivery
 	Eventually(t, "a failed attempt", func() bool {
@@ -96,10 +102,11 @@ func testOutage(t *testing.T, b Broker) {
 	if got.Status != hookhub.DeliveryPending || got.LastError == "" || a.Error == "" {
 		t.Fatalf("with the broker down: delivery %s (%q), attempt error %q; want pending with a reason", got.Status, got.LastError, a.Error)
 	}
+	t.Logf("with the broker down the attempt failed after %d ms: %s", a.DurationMS, a.Error)
 	if a.DurationMS >= int64(d.TimeoutSec)*1000 {
 		t.Errorf("the failed attempt took %d ms: it hung until the timeout rather than failing fast", a.DurationMS)
 	}
-	p.Up()
+	up()
 	seen := 0
 	Eventually(t, "success after the broker is back", func() bool {
 		got := h.Delivery(dl.ID)
@@ -112,7 +119,14 @@ func testOutage(t *testing.T, b Broker) {
 		}
 		return false
 	})
-	waitReceived(t, b, name, 2)
+	Eventually(t, "the retried message", func() bool {
+		for _, m := range b.Received(t, name) {
+			if m.Attrs[sender.AttrDeliveryID] == dl.ID {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func testEdit(t *testing.T, b Broker) {

@@ -32,6 +32,11 @@ type Broker struct {
 	Prepare func(t *testing.T, name string)
 	// Received returns the messages that have arrived under name so far.
 	Received func(t *testing.T, name string) []Message
+	// Outage, when set, replaces the proxy for brokers a proxy cannot stand
+	// in front of (Kafka's clients connect to the addresses the cluster
+	// advertises): it returns the address to deliver to and functions that
+	// take the broker away and bring it back, ready for name again.
+	Outage func(t *testing.T, name string) (addr string, down, up func())
 }
 
 // Message is one message as a consumer read it.
