@@ -8,6 +8,7 @@ import (
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/sender/kafka"
+	"github.com/hookhub/hookhub/sender/mqtt"
 	"github.com/hookhub/hookhub/sender/nats"
 	"github.com/hookhub/hookhub/sender/rabbitmq"
 	"github.com/hookhub/hookhub/sender/redis"
@@ -22,6 +23,7 @@ var builders = map[string]sender.Builder{
 	hookhub.DestinationRedis:    redis.New,
 	hookhub.DestinationRabbitMQ: rabbitmq.New,
 	hookhub.DestinationKafka:    kafka.New,
+	hookhub.DestinationMQTT:     mqtt.New,
 }
 
 // newSenders builds one sender per destination type for an engine.
