@@ -7,6 +7,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/sender/eventbridge"
 	"github.com/hookhub/hookhub/sender/kafka"
 	"github.com/hookhub/hookhub/sender/mqtt"
 	"github.com/hookhub/hookhub/sender/nats"
@@ -18,12 +19,13 @@ import (
 // builders is the sender registry, by destination type. It is filled once
 // here and never changed; Options.Senders replaces entries in tests.
 var builders = map[string]sender.Builder{
-	hookhub.DestinationWebhook:  webhook.New,
-	hookhub.DestinationNATS:     nats.New,
-	hookhub.DestinationRedis:    redis.New,
-	hookhub.DestinationRabbitMQ: rabbitmq.New,
-	hookhub.DestinationKafka:    kafka.New,
-	hookhub.DestinationMQTT:     mqtt.New,
+	hookhub.DestinationWebhook:     webhook.New,
+	hookhub.DestinationNATS:        nats.New,
+	hookhub.DestinationRedis:       redis.New,
+	hookhub.DestinationRabbitMQ:    rabbitmq.New,
+	hookhub.DestinationKafka:       kafka.New,
+	hookhub.DestinationMQTT:        mqtt.New,
+	hookhub.DestinationEventBridge: eventbridge.New,
 }
 
 // newSenders builds one sender per destination type for an engine.

@@ -37,6 +37,9 @@ type Broker struct {
 	// advertises): it returns the address to deliver to and functions that
 	// take the broker away and bring it back, ready for name again.
 	Outage func(t *testing.T, name string) (addr string, down, up func())
+	// NoAttrs says messages carry no ids (EventBridge entries): they are
+	// told apart by their bodies, which are unique per event.
+	NoAttrs bool
 }
 
 // Message is one message as a consumer read it.
@@ -147,8 +150,8 @@ func (h *Hub) Enqueue(d *hookhub.Destination, n int) []*hookhub.NewEvent {
 	batch := make([]*hookhub.NewEvent, n)
 	for i := range n {
 		ev := &hookhub.Event{ID: hookhub.NewID(hookhub.PrefixEvent), Type: "order.created", Status: hookhub.EventAccepted,
-			ReceivedAt: now, Body: fmt.Appendf(nil, `{"n":%d,"order":{"id":"o-%d"}}`, i, i),
-			Verification: hookhub.VerificationResult{Result: hookhub.VerifyNone}}
+			ReceivedAt: now, Verification: hookhub.VerificationResult{Result: hookhub.VerifyNone}}
+		ev.Body = fmt.Appendf(nil, `{"n":%d,"event":%q,"order":{"id":"o-%d"}}`, i, ev.ID, i)
 		dl := &hookhub.Delivery{ID: hookhub.NewID(hookhub.PrefixDelivery), EventID: ev.ID, DestinationID: d.ID,
 			Status: hookhub.DeliveryPending, Trigger: hookhub.TriggerInitial, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}
 		batch[i] = &hookhub.NewEvent{Event: ev, Deliveries: []*hookhub.Delivery{dl}}
