@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/expr"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/transform"
@@ -50,6 +51,8 @@ type Message struct {
 	// place of the event's body; the engine refuses a transform on a
 	// destination whose sender does not.
 	Transform *transform.Output
+
+	event *expr.Event // decoded for templates on first use
 }
 
 // Transforming is implemented by a Sender that sends Message.Transform:

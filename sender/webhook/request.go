@@ -3,14 +3,11 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/signing"
 	"github.com/hookhub/hookhub/transform"
@@ -87,7 +84,7 @@ type parts struct {
 
 func partsOf(m *sender.Message) (parts, error) {
 	dest, ev := m.Destination, m.Event
-	p := parts{method: dest.Method, url: dest.URL, contentType: contentType(ev), body: ev.Body}
+	p := parts{method: dest.Method, url: dest.URL, contentType: sender.ContentType(ev), body: ev.Body}
 	if t := m.Transform; t != nil {
 		p.body, p.contentType = t.Body, t.ContentType
 		if t.Method != "" {
@@ -146,32 +143,4 @@ func forwarded(ev *hookhub.Event, names []string) http.Header {
 		}
 	}
 	return h
-}
-
-// contentType is application/json for published events and JSON bodies, and the
-// original Content-Type for forwarded bodies that are something else (a Slack
-// form post stays a form post).
-func contentType(ev *hookhub.Event) string {
-	const jsonType = "application/json"
-	orig := firstHeader(ev.Headers, "Content-Type")
-	if ev.SourceID == "" || orig == "" {
-		return jsonType
-	}
-	if mediatype.IsJSON(orig) {
-		return jsonType
-	}
-	if _, _, err := mime.ParseMediaType(orig); err != nil && json.Valid(ev.Body) {
-		return jsonType
-	}
-	return orig
-}
-
-// firstHeader reads a header from a stored map whose keys may not be canonical.
-func firstHeader(h map[string][]string, name string) string {
-	for k, vs := range h {
-		if strings.EqualFold(k, name) && len(vs) > 0 {
-			return vs[0]
-		}
-	}
-	return ""
 }
