@@ -21,6 +21,7 @@ import (
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/server"
 )
 
@@ -39,6 +40,7 @@ type Main struct {
 
 	store     hookhub.Store
 	committer *ingest.Committer
+	routing   *routing.Table // shared by the server and the engine
 	engine    *delivery.Engine
 	srv       *server.Server
 	httpSrv   *http.Server
@@ -94,6 +96,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Notify:    m.engine.Notify,
 		Queued:    m.engine.Queued,
 		Sender:    m.engine,
+		Routing:   m.routing,
 	})
 	m.httpSrv = &http.Server{
 		Handler:           m.srv.Handler(),
@@ -128,12 +131,14 @@ func (m *Main) startDebug(ln net.Listener) {
 // retention job.
 func (m *Main) startWorkers(store hookhub.Store) {
 	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{})
+	m.routing = routing.NewTable(store, m.Logger, m.Now)
 	m.engine = delivery.New(delivery.Options{
 		Store:   store,
 		Logger:  m.Logger,
 		Guard:   netguard.New(m.Config.OutboundAllow),
 		Now:     m.Now,
 		Workers: m.Config.DeliveryWorkers,
+		Routing: m.routing,
 		Lease:   m.Config.DeliveryLease,
 	})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -52,6 +52,7 @@ func (s *Server) checkAPIKey(ctx context.Context, token string) (string, error) 
 		}
 		return "", invalid
 	}
+	gen := s.keys.generation()
 	k, err := s.store.GetAPIKey(ctx, id)
 	if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 		return "", invalid
@@ -61,15 +62,18 @@ func (s *Server) checkAPIKey(ctx context.Context, token string) (string, error) 
 	if !secret.CheckAPIKey(k.Hash, token) {
 		return "", invalid
 	}
-	s.keys.put(id, k.Hash, s.now())
+	s.keys.put(id, k.Hash, s.now(), gen)
 	return id, nil
 }
 
 // keyCache keeps recently verified key hashes for a short while, so an API
-// call costs no store read; a deleted key stops working within keyCacheTTL.
+// call costs no store read. A key the store reports changed (see
+// hookhub.Store.Watch) is forgotten at once; keyCacheTTL bounds how long a
+// change goes unseen when the store cannot tell of it.
 type keyCache struct {
-	mu sync.Mutex
-	m  map[string]cachedKey
+	mu  sync.Mutex
+	m   map[string]cachedKey
+	gen uint64 // counts forgets: a hash read before one is not kept
 }
 
 type cachedKey struct {
@@ -91,11 +95,37 @@ func (c *keyCache) get(id string, now time.Time) ([]byte, bool) {
 	return k.hash, true
 }
 
-func (c *keyCache) put(id string, hash []byte, now time.Time) {
+// generation returns the count of forgets, to pass to put.
+func (c *keyCache) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps a hash read after generation gen, unless a key was forgotten since.
+func (c *keyCache) put(id string, hash []byte, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if len(c.m) > 10_000 {
 		clear(c.m)
 	}
 	c.m[id] = cachedKey{hash: hash, expires: now.Add(keyCacheTTL)}
+}
+
+// changed forgets an API key that changed (every key on ChangeAll).
+func (c *keyCache) changed(ch hookhub.Change) {
+	if !ch.Affects(hookhub.ChangeAPIKey) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if ch.Kind == hookhub.ChangeAll {
+		clear(c.m)
+	} else {
+		delete(c.m, ch.ID)
+	}
 }

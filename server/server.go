@@ -34,6 +34,9 @@ type Options struct {
 	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// Routing is the destination table events are routed with; nil makes
+	// one. It may be shared with the delivery engine.
+	Routing *routing.Table
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
@@ -65,6 +68,7 @@ type Server struct {
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	closeOnce    sync.Once
+	unwatch      func() // ends the caches' watch on the store's changes
 }
 
 // New returns a Server.
@@ -90,7 +94,10 @@ func New(o Options) *Server {
 	case o.ReopenWindow < 0:
 		o.ReopenWindow = 0
 	}
-	return &Server{
+	if o.Routing == nil {
+		o.Routing = routing.NewTable(o.Store, o.Logger, o.Now)
+	}
+	s := &Server{
 		reopenWindow: o.ReopenWindow,
 		store:        o.Store,
 		log:          o.Logger,
@@ -103,16 +110,30 @@ func New(o Options) *Server {
 		queued:       o.Queued,
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
-		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
+		routing:      o.Routing,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
+	// Edits take effect at once: every cache forgets what the store says
+	// changed, whether through this server, the engine or another process.
+	s.unwatch = func() {}
+	if o.Store != nil {
+		s.unwatch = o.Store.Watch(func(c hookhub.Change) {
+			s.sources.changed(c)
+			s.keys.changed(c)
+			s.routing.Changed(c)
+		})
+	}
+	return s
 }
 
 // Shutdown ends long-lived responses (event streams) so a graceful HTTP
 // shutdown does not wait for them.
 func (s *Server) Shutdown() {
-	s.closeOnce.Do(func() { close(s.done) })
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.unwatch()
+	})
 }
 
 // route is one entry of the route table. The OpenAPI test walks this table.

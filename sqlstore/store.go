@@ -30,12 +30,16 @@ type Store struct {
 	d              Dialect
 	box            *secret.Box
 	now            func() time.Time
+	// origin names this store in its change notifications; watch holds
+	// the functions that hear of changes.
+	origin string
+	watch  watchers
 }
 
 // New returns a Store over the given pools, which may be the same *sql.DB.
 // It does not migrate; call Migrate.
 func New(d Dialect, read, write *sql.DB, box *secret.Box) *Store {
-	s := &Store{read: read, write: write, d: d, box: box, now: time.Now}
+	s := &Store{read: read, write: write, d: d, box: box, now: time.Now, origin: newOrigin()}
 	if d.cacheStmts {
 		s.rstmts, s.wstmts = newStmtCache(read), newStmtCache(write)
 	}
