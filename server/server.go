@@ -192,8 +192,9 @@ func (s *Server) routes() []route {
 	}
 }
 
-// Handler returns the whole HTTP handler: request ID → recovery → mux, with
-// each route instrumented and, under /api/v1, authenticated.
+// Handler returns the whole HTTP handler: request ID → recovery → text-only
+// paths and API queries → mux, with each route instrumented and, under
+// /api/v1, authenticated.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -206,7 +207,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
-	return web.RequestID(s.log)(web.Recover(s.jsonNoMatch(mux)))
+	return web.RequestID(s.log)(web.Recover(web.TextOnly("/api/", s.jsonNoMatch(mux))))
 }
 
 // jsonNoMatch answers requests no route matches with the JSON error shape (404,

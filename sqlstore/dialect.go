@@ -140,6 +140,8 @@ func postgresCode(err error) string {
 		return hookhub.ECONFLICT
 	case "23503": // foreign_key_violation
 		return hookhub.EINVALID
+	case "22021", "22P05": // character_not_in_repertoire, untranslatable_character: NUL or bad UTF-8
+		return codeText
 	}
 	return ""
 }

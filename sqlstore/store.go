@@ -73,9 +73,15 @@ func (s *Store) check(err error, op string) error {
 		return hookhub.Errorf(hookhub.ECONFLICT, "%s: already exists", op)
 	case hookhub.EINVALID:
 		return hookhub.Errorf(hookhub.EINVALID, "%s: refers to something that does not exist", op)
+	case codeText:
+		return hookhub.Errorf(hookhub.EINVALID, "%s: text must be UTF-8 without NUL characters", op)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// codeText is the dialect code of text the database refuses (NUL, invalid
+// UTF-8); check reports it as EINVALID.
+const codeText = "text"
 
 // found turns sql.ErrNoRows into ENOTFOUND for the named kind of object.
 func (s *Store) found(err error, kind, id string) error {
