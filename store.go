@@ -114,6 +114,10 @@ type Store interface {
 	CreateUser(ctx context.Context, u *User) error
 	GetUserByUsername(ctx context.Context, username string) (*User, error)
 	CountUsers(ctx context.Context) (int, error)
+	// BootstrapAdmin creates the first user and its API key in one
+	// transaction, unless the store has a user already (created false), even
+	// when processes starting together race to do it.
+	BootstrapAdmin(ctx context.Context, u *User, k *APIKey) (created bool, err error)
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
 }
