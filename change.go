@@ -4,7 +4,6 @@ package hookhub
 const (
 	ChangeSource      = "source"
 	ChangeDestination = "destination"
-	ChangeAPIKey      = "api_key"
 	// ChangeAll says that changes may have been missed (the watch on other
 	// processes was interrupted): forget everything kept.
 	ChangeAll = "all"

@@ -39,21 +39,29 @@ type Delivery struct {
 	UpdatedAt  time.Time
 }
 
-// Attempt is one HTTP request of a delivery and what came back, within the
-// limits that Limit applies.
+// Attempt is one try of a delivery — an HTTP request, or a publish to a
+// broker — and what came back, within the limits that Limit applies.
 type Attempt struct {
-	ID              string
-	DeliveryID      string
-	Number          int
-	Trigger         string
-	URL             string
-	RequestHeaders  map[string][]string // secrets masked
+	ID         string
+	DeliveryID string
+	Number     int
+	Trigger    string
+	// Target is where it went: the webhook URL, or the broker and its
+	// subject, topic or stream, with credentials masked.
+	Target string
+	// RequestHeaders are the request's headers, or the message's headers,
+	// properties or fields besides the body; secrets masked.
+	RequestHeaders map[string][]string
+	// StatusCode and ResponseHeaders are the HTTP answer (webhooks only).
 	StatusCode      int
 	ResponseHeaders map[string][]string
-	ResponseBody    string // first MaxAttemptBody bytes
-	DurationMS      int64
-	Error           string
-	StartedAt       time.Time
+	// ResponseBody is the receiver's body (first MaxAttemptBody bytes) or
+	// the broker's confirmation, such as the stream sequence it stored the
+	// message at.
+	ResponseBody string
+	DurationMS   int64
+	Error        string
+	StartedAt    time.Time
 	// Truncated names the parts cut to the limits (Truncated* constants).
 	Truncated []string
 }

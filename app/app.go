@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/access"
 	"github.com/hookhub/hookhub/config"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/server"
@@ -88,15 +90,16 @@ func (m *Main) Run(ctx context.Context) error {
 	m.listener = ls.api
 	m.startWorkers(store)
 	m.srv = server.New(server.Options{
-		Store:     store,
-		Logger:    m.Logger,
-		BaseURL:   m.baseURL(),
-		Now:       m.Now,
-		Committer: m.committer,
-		Notify:    m.engine.Notify,
-		Queued:    m.engine.Queued,
-		Sender:    m.engine,
-		Routing:   m.routing,
+		Store:      store,
+		Logger:     m.Logger,
+		BaseURL:    m.baseURL(),
+		Now:        m.Now,
+		Committer:  m.committer,
+		Notify:     m.engine.Notify,
+		Queued:     m.engine.Queued,
+		Sender:     m.engine,
+		IngestGate: ingestGate(m.Config),
+		Routing:    m.routing,
 	})
 	m.httpSrv = &http.Server{
 		Handler:           m.srv.Handler(),
@@ -149,7 +152,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		interval = time.Minute
 	}
 	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: interval, batch: 1000,
-		keepRejected: rejectedRetention}
+		keepRejected: rejectedRetention, sessionIdle: access.DefaultIdleTimeout}
 	go func() {
 		defer close(m.bgDone)
 		rt.run(ctx)
@@ -219,4 +222,13 @@ func storeKind(c *config.Config) string {
 		return "postgres"
 	}
 	return "sqlite:" + filepath.Join(c.DataDir, "hookhub.db")
+}
+
+// ingestGate caps webhook requests and bytes in flight as configured; a
+// Config built in code without the caps has none.
+func ingestGate(c *config.Config) *limit.Gate {
+	if c.IngestInflight <= 0 || c.IngestBytes <= 0 {
+		return nil
+	}
+	return limit.NewGate(c.IngestInflight, c.IngestBytes)
 }

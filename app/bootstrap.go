@@ -34,7 +34,7 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
-	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: hash, Admin: true}
+	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: hash, Role: hookhub.RoleAdmin}
 	full, generatedKey := c.AdminAPIKey.Reveal(), false
 	var id string
 	if full == "" {
@@ -43,7 +43,7 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 	} else {
 		id, _ = secret.APIKeyID(full)
 	}
-	key := &hookhub.APIKey{ID: id, Name: "bootstrap admin key", UserID: user.ID, Hash: secret.HashAPIKey(full)}
+	key := &hookhub.APIKey{ID: id, Name: "bootstrap admin key", UserID: user.ID, Role: hookhub.RoleAdmin, Hash: secret.HashAPIKey(full)}
 	created, err := store.BootstrapAdmin(ctx, user, key)
 	if err != nil {
 		return fmt.Errorf("bootstrap: create admin: %w", err)

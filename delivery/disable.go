@@ -21,7 +21,7 @@ func (e *Engine) after(ctx context.Context, recorded []outcome) {
 		case o.v.disable:
 			e.log.Warn("delivery failed: the receiver is gone",
 				"delivery_id", o.res.Attempt.DeliveryID, "destination_id", o.destID, "attempts", o.res.Attempt.Number)
-			e.disable(ctx, o.destID, goneReason, 0)
+			e.disable(ctx, o.destID, o.v.lastError, 0)
 		case o.v.exhausted:
 			e.log.Warn("delivery failed: no retries left",
 				"delivery_id", o.res.Attempt.DeliveryID, "destination_id", o.destID,

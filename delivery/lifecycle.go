@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/retry"
+	"github.com/hookhub/hookhub/sender"
 )
 
 // Start runs the engine in the background until Stop is called or ctx ends.
@@ -40,6 +42,7 @@ func (e *Engine) Start(ctx context.Context) {
 		<-e.rec.closed
 		abort()
 		e.unwatch()
+		e.closeSenders()
 		close(e.loopEnd)
 	}()
 }
@@ -83,19 +86,19 @@ func (e *Engine) send(ctx context.Context, j *job, timeout time.Duration) {
 		return // recorded as not sent, held, or left to its lease
 	}
 	j.dest, j.forward = now.dest, now.forward
-	at, ans := e.attempt(ctx, j, timeout)
-	if ans.err != nil && ctx.Err() != nil {
+	at, res := e.attempt(ctx, j, timeout)
+	if res.Outcome != retry.Success && ctx.Err() != nil {
 		return // the engine gave up on it, not the receiver: its lease brings it back
 	}
-	e.rec.add(e.outcome(ctx, j, at, ans))
+	e.rec.add(e.outcome(ctx, j, at, res))
 }
 
 // outcome decides what an attempt means for its delivery. A delivery that
 // failed for good is announced with a delivery.failed event, stored with the
 // result.
-func (e *Engine) outcome(ctx context.Context, j *job, at hookhub.Attempt, ans answer) outcome {
+func (e *Engine) outcome(ctx context.Context, j *job, at hookhub.Attempt, sent sender.Result) outcome {
 	now := e.opts.Now()
-	v := decide(j.dest.Retry, at.Number, ans, at.Error, now, rand.Float64)
+	v := decide(j.dest.Retry, at.Number, sent, now, rand.Float64)
 	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError,
 		LeaseToken: j.d.LeaseToken}
 	if v.status == hookhub.DeliveryFailed && raisesFailure(j.ev.Type) {
@@ -112,7 +115,7 @@ func (e *Engine) outcome(ctx context.Context, j *job, at hookhub.Attempt, ans an
 // d must already be stored. So that the engine does not claim it at the same
 // time, store it with NextAttemptAt at least a lease ahead; if the attempt fails
 // it is retried on the destination's schedule like any other.
-func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Attempt, error) {
+func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.AttemptResult, error) {
 	ev, err := e.opts.Store.GetEvent(ctx, d.EventID)
 	if err != nil {
 		return nil, err
@@ -126,14 +129,14 @@ func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Att
 		return nil, err
 	}
 	j := &job{d: d, ev: ev, dest: dest, forward: forward}
-	at, ans := e.attempt(ctx, j, destTimeout(dest))
-	o := e.outcome(ctx, j, at, ans)
+	at, res := e.attempt(ctx, j, destTimeout(dest))
+	o := e.outcome(ctx, j, at, res)
 	if err := e.opts.Store.CompleteAttempts(ctx, []*hookhub.AttemptResult{o.res}); err != nil {
 		return nil, err
 	}
 	e.announced([]outcome{o})
 	e.after(ctx, []outcome{o})
-	return &o.res.Attempt, nil
+	return o.res, nil
 }
 
 // releaseHeld periodically releases deliveries left held for destinations

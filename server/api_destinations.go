@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -19,27 +20,33 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 	}
 	now := s.now().UTC()
 	d := &hookhub.Destination{ID: hookhub.NewID(hookhub.PrefixDestination), Enabled: true, AllowManualDispatch: true, CreatedAt: now, UpdatedAt: now}
-	in.apply(d)
+	if err := in.apply(d); err != nil {
+		web.Error(w, r, err)
+		return
+	}
 	if err := checkDestination(d, now); err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	if err := s.checkReachable(d.URL); err != nil {
+	if err := s.checkReachable(d); err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	if d.Signing.Scheme != hookhub.SignNone {
-		d.Signing.Secret = signing.NewSecret()
-	}
+	shown := newSigningKey(d, now)
 	if err := s.store.CreateDestination(r.Context(), d); err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	if err := s.sendPing(r, d); err != nil {
-		web.Logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
+	// A new webhook gets a ping so its receiver sees it is wired up. An event
+	// bus gets none: its consumers would take a ping for an event; POST
+	// /test publishes a test message when asked.
+	if d.Type == hookhub.DestinationWebhook {
+		if err := s.sendPing(r, d); err != nil {
+			web.Logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
+		}
 	}
 	out := destinationOut(d)
-	out.Secret = d.Signing.Secret
+	out.Secret = shown
 	web.JSON(w, http.StatusCreated, out)
 }
 
@@ -78,16 +85,16 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 	}
 	var newSecret string
 	s.updateDestinationThen(w, r, func(d *hookhub.Destination) error {
-		in.apply(d)
+		if err := in.apply(d); err != nil {
+			return err
+		}
 		if in.Enabled != nil && *in.Enabled {
 			d.DisabledReason, d.ConsecutiveFailures = "", 0
 		}
-		// A destination switched from unsigned to signed gets its first
-		// secret here, shown in this answer only, as on creation.
-		if d.Signing.Scheme != hookhub.SignNone && d.Signing.Secret == "" {
-			d.Signing.Secret = signing.NewSecret()
-			newSecret = d.Signing.Secret
-		}
+		// A destination switched from unsigned to signed, or to a scheme or
+		// algorithm its secret does not suit, gets a new secret here, shown
+		// in this answer only, as on creation.
+		newSecret = newSigningKey(d, s.now())
 		return nil
 	}, func(d *hookhub.Destination, out *destinationJSON) error {
 		out.Secret = newSecret
@@ -176,8 +183,8 @@ func (s *Server) handleRotateDestinationSecret(w http.ResponseWriter, r *http.Re
 			return hookhub.Errorf(hookhub.ECONFLICT, "destination is not signed (signing.scheme is none)")
 		}
 		d.Signing.PreviousSecret, d.Signing.PreviousUntil = d.Signing.Secret, s.now().Add(grace).UTC()
-		d.Signing.Secret = signing.NewSecret()
-		secret = d.Signing.Secret
+		d.Signing.Secret = signing.NewSecretFor(d.Signing)
+		secret = shownSecret(d.Signing)
 		return nil
 	}, func(_ *hookhub.Destination, out *destinationJSON) error {
 		out.Secret = secret
@@ -204,7 +211,7 @@ func (s *Server) updateDestination(w http.ResponseWriter, r *http.Request, chang
 func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, change func(*hookhub.Destination) error,
 	then func(*hookhub.Destination, *destinationJSON) error) {
 	d, err := s.store.UpdateDestination(r.Context(), r.PathValue("id"), func(d *hookhub.Destination) (*hookhub.NewEvent, error) {
-		oldURL := d.URL
+		oldTarget := targetKey(d)
 		if err := change(d); err != nil {
 			return nil, err
 		}
@@ -212,10 +219,11 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 		if err := checkDestination(d, d.UpdatedAt); err != nil {
 			return nil, err
 		}
-		// Only a new URL is checked against the guard, so that a destination
-		// the allowlist no longer covers can still be renamed or disabled.
-		if d.URL != oldURL {
-			if err := s.checkReachable(d.URL); err != nil {
+		// Only a new address is checked against the guard, so that a
+		// destination the allowlist no longer covers can still be renamed or
+		// disabled.
+		if targetKey(d) != oldTarget {
+			if err := s.checkReachable(d); err != nil {
 				return nil, err
 			}
 		}
@@ -235,24 +243,37 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 	web.JSON(w, http.StatusOK, out)
 }
 
-// urlChecker is offered by a Sender that guards its outbound connections
-// (the delivery engine), so that a URL it would refuse is refused when saved.
-type urlChecker interface {
-	CheckURL(raw string) error
+// destinationChecker is offered by a Sender that knows every destination
+// type (the delivery engine), so that settings it would refuse — an address
+// outside the outbound allowlist, a template that does not compile — are
+// refused when saved.
+type destinationChecker interface {
+	CheckDestination(d *hookhub.Destination) error
 }
 
-// checkReachable refuses a destination URL whose host is an address the
-// sender may not connect to, such as 127.0.0.1 outside the outbound
-// allowlist. Host names are checked by the sender when they resolve.
-func (s *Server) checkReachable(raw string) error {
-	c, ok := s.sender.(urlChecker)
+// checkReachable refuses a destination whose address the sender may not
+// connect to, such as 127.0.0.1 outside the outbound allowlist, or whose
+// settings its sender cannot use. Host names are checked when they resolve.
+func (s *Server) checkReachable(d *hookhub.Destination) error {
+	c, ok := s.sender.(destinationChecker)
 	if !ok {
 		return nil
 	}
-	if err := c.CheckURL(raw); err != nil {
-		return hookhub.Errorf(hookhub.EINVALID, "url: %s", hookhub.ErrorMessage(err))
+	if err := c.CheckDestination(d); err != nil {
+		field := d.Type
+		if d.Type == hookhub.DestinationWebhook {
+			field = "url"
+		}
+		return hookhub.Errorf(hookhub.EINVALID, "%s: %s", field, hookhub.ErrorMessage(err))
 	}
 	return nil
+}
+
+// targetKey sums up where a destination delivers to, to tell whether an
+// update changed it.
+func targetKey(d *hookhub.Destination) string {
+	b, _ := json.Marshal([]any{d.Type, d.URL, d.EventBridge, d.NATS, d.RabbitMQ, d.Redis, d.Kafka, d.MQTT})
+	return string(b)
 }
 
 // checkDestination fills defaults and validates everything a destination
@@ -263,18 +284,52 @@ func checkDestination(d *hookhub.Destination, now time.Time) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	if err := netguard.CheckURL(d.URL); err != nil {
-		return err
-	}
 	if _, err := filter.Compile(d.Filter); err != nil {
 		return err
 	}
+	if d.Type != hookhub.DestinationWebhook {
+		return nil
+	}
+	if err := netguard.CheckURL(d.URL); err != nil {
+		return err
+	}
 	probe := d.Signing
-	if probe.Secret == "" && probe.Scheme != hookhub.SignNone {
-		probe.Secret = signing.NewSecret()
+	if probe.Scheme != hookhub.SignNone && (probe.Secret == "" || !signing.KeyMatches(probe)) {
+		probe.Secret = signing.NewSecretFor(probe)
 	}
 	if _, err := signing.New(probe, now); err != nil {
 		return err
 	}
 	return nil
+}
+
+// newSigningKey gives a signed destination whose secret is missing, or not of
+// the kind its scheme and algorithm sign with, a new one, and returns what
+// the answer may show of it (see shownSecret). Moving between the two
+// standard-webhooks algorithms is a rotation: the old secret keeps signing
+// for defaultRotationGrace, so a receiver sees both signatures until it has
+// switched. Any other change of kind drops the old secret, which the new
+// scheme could not use.
+func newSigningKey(d *hookhub.Destination, now time.Time) string {
+	sg := &d.Signing
+	if sg.Scheme == hookhub.SignNone || (sg.Secret != "" && signing.KeyMatches(*sg)) {
+		return ""
+	}
+	if sg.Secret != "" && sg.Scheme == hookhub.SignStandardWebhooks {
+		sg.PreviousSecret, sg.PreviousUntil = sg.Secret, now.Add(defaultRotationGrace).UTC()
+	} else if sg.Scheme != hookhub.SignStandardWebhooks {
+		sg.PreviousSecret, sg.PreviousUntil = "", time.Time{}
+	}
+	sg.Secret = signing.NewSecretFor(*sg)
+	return shownSecret(*sg)
+}
+
+// shownSecret is the secret an answer shows once: a shared secret, which the
+// receiver needs. An ed25519 signing key never leaves the server; receivers
+// get its public key, shown on every read.
+func shownSecret(sg hookhub.SigningConfig) string {
+	if signing.IsSigningKey(sg.Secret) {
+		return ""
+	}
+	return sg.Secret
 }

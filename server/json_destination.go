@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/signing"
 )
 
 // masked stands in for a secret value in API output.
@@ -15,8 +16,9 @@ type destinationJSON struct {
 	ID                  string            `json:"id"`
 	Name                string            `json:"name"`
 	Description         string            `json:"description"`
-	URL                 string            `json:"url"`
-	Method              string            `json:"method"`
+	Type                string            `json:"type"`
+	URL                 string            `json:"url,omitempty"`
+	Method              string            `json:"method,omitempty"`
 	Headers             map[string]string `json:"headers"`
 	Signing             signingJSON       `json:"signing"`
 	Filter              filterJSON        `json:"filter"`
@@ -32,13 +34,19 @@ type destinationJSON struct {
 	Secret              string            `json:"secret,omitempty"`
 	CreatedAt           time.Time         `json:"created_at"`
 	UpdatedAt           time.Time         `json:"updated_at"`
+	busJSON
 }
 
 type signingJSON struct {
-	Scheme          string     `json:"scheme"`
-	Header          string     `json:"header,omitempty"`
-	TimestampHeader string     `json:"timestamp_header,omitempty"`
-	PreviousUntil   *time.Time `json:"previous_secret_until,omitempty"`
+	Scheme    string `json:"scheme"`
+	Algorithm string `json:"algorithm,omitempty"`
+	// PublicKey and PreviousPublicKey (during a rotation) are the whpk_
+	// keys receivers verify ed25519 signatures with; output only.
+	PublicKey         string     `json:"public_key,omitempty"`
+	PreviousPublicKey string     `json:"previous_public_key,omitempty"`
+	Header            string     `json:"header,omitempty"`
+	TimestampHeader   string     `json:"timestamp_header,omitempty"`
+	PreviousUntil     *time.Time `json:"previous_secret_until,omitempty"`
 }
 
 type filterJSON struct {
@@ -66,18 +74,35 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		h[k] = masked
 	}
 	out := destinationJSON{
-		ID: d.ID, Name: d.Name, Description: d.Description, URL: d.URL, Method: d.Method, Headers: h,
-		Signing: signingJSON{Scheme: d.Signing.Scheme, Header: d.Signing.Header, TimestampHeader: d.Signing.TimestampHeader},
+		ID: d.ID, Name: d.Name, Description: d.Description, Type: d.Type, URL: d.URL, Method: d.Method, Headers: h,
+		Signing: signingOut(d.Signing),
 		Filter: filterJSON{EventTypes: nonNil(d.Filter.EventTypes), Severities: nonNil(d.Filter.Severities),
 			SourceIDs: nonNil(d.Filter.SourceIDs), Expression: d.Filter.Expression},
 		Retry:          retryJSON{MaxRetries: max(d.Retry.MaxRetries, 0), ScheduleSeconds: d.Retry.ScheduleSeconds},
 		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason, Paused: d.Paused,
 		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
 		ConsecutiveFailures: d.ConsecutiveFailures, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+		busJSON: busOut(d),
 	}
-	if !d.Signing.PreviousUntil.IsZero() && d.Signing.PreviousSecret != "" {
-		t := d.Signing.PreviousUntil.UTC()
-		out.Signing.PreviousUntil = &t
+	return out
+}
+
+// signingOut shows a destination's signing settings: never a secret, but the
+// public keys of ed25519 ones.
+func signingOut(sg hookhub.SigningConfig) signingJSON {
+	out := signingJSON{Scheme: sg.Scheme, Algorithm: sg.Algorithm, Header: sg.Header, TimestampHeader: sg.TimestampHeader}
+	if out.Algorithm == "" && sg.Scheme != hookhub.SignNone && sg.Scheme != "" {
+		out.Algorithm = hookhub.SignAlgHMACSHA256
+	}
+	if pub, err := signing.PublicKey(sg.Secret); err == nil {
+		out.PublicKey = pub
+	}
+	if !sg.PreviousUntil.IsZero() && sg.PreviousSecret != "" {
+		t := sg.PreviousUntil.UTC()
+		out.PreviousUntil = &t
+		if pub, err := signing.PublicKey(sg.PreviousSecret); err == nil {
+			out.PreviousPublicKey = pub
+		}
 	}
 	return out
 }
@@ -86,6 +111,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 type destinationInput struct {
 	Name                *string            `json:"name"`
 	Description         *string            `json:"description"`
+	Type                *string            `json:"type"`
 	URL                 *string            `json:"url"`
 	Method              *string            `json:"method"`
 	Headers             *map[string]string `json:"headers"`
@@ -98,11 +124,22 @@ type destinationInput struct {
 	AllowManualDispatch *bool              `json:"allow_manual_dispatch"`
 	MaxConcurrency      *int               `json:"max_concurrency"`
 	RateLimit           *float64           `json:"rate_limit"`
+	busInput
 }
 
 // apply copies the given fields onto d. A header sent as "<masked>" keeps its
-// stored value, so a client can send back what it read.
-func (in *destinationInput) apply(d *hookhub.Destination) {
+// stored value, so a client can send back what it read. A change of type
+// drops the settings of the old one.
+func (in *destinationInput) apply(d *hookhub.Destination) error {
+	oldType := orDefaultType(d.Type)
+	setIf(&d.Type, in.Type)
+	d.Type = orDefaultType(d.Type)
+	if d.Type != oldType && oldType == hookhub.DestinationWebhook {
+		d.URL, d.Method, d.Headers, d.Signing = "", "", nil, hookhub.SigningConfig{}
+	}
+	if d.Type != oldType && d.Type == hookhub.DestinationWebhook {
+		d.Signing = hookhub.SigningConfig{}
+	}
 	setIf(&d.Name, in.Name)
 	setIf(&d.Description, in.Description)
 	setIf(&d.URL, in.URL)
@@ -125,6 +162,7 @@ func (in *destinationInput) apply(d *hookhub.Destination) {
 	}
 	if sg := in.Signing; sg != nil {
 		d.Signing.Scheme, d.Signing.Header, d.Signing.TimestampHeader = sg.Scheme, sg.Header, sg.TimestampHeader
+		d.Signing.Algorithm = sg.Algorithm
 	}
 	if f := in.Filter; f != nil {
 		d.Filter = hookhub.Filter{EventTypes: f.EventTypes, Severities: f.Severities, SourceIDs: f.SourceIDs, Expression: f.Expression}
@@ -140,4 +178,12 @@ func (in *destinationInput) apply(d *hookhub.Destination) {
 			d.Retry.MaxRetries = *rt.MaxRetries
 		}
 	}
+	return in.busInput.apply(d, oldType)
+}
+
+func orDefaultType(t string) string {
+	if t == "" {
+		return hookhub.DestinationWebhook
+	}
+	return t
 }

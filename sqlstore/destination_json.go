@@ -10,6 +10,7 @@ import (
 // header values and signing secrets go to destinationSecrets, which is sealed.
 type destinationConfig struct {
 	Description         string        `json:"description,omitempty"`
+	URL                 string        `json:"url,omitempty"`
 	Method              string        `json:"method,omitempty"`
 	Signing             signingConfig `json:"signing"`
 	Filter              filterConfig  `json:"filter"`
@@ -18,10 +19,12 @@ type destinationConfig struct {
 	AllowManualDispatch bool          `json:"allow_manual_dispatch,omitempty"`
 	MaxConcurrency      int           `json:"max_concurrency,omitempty"`
 	RateLimit           float64       `json:"rate_limit,omitempty"`
+	busConfig
 }
 
 type signingConfig struct {
 	Scheme          string     `json:"scheme,omitempty"`
+	Algorithm       string     `json:"algorithm,omitempty"`
 	Header          string     `json:"header,omitempty"`
 	TimestampHeader string     `json:"timestamp_header,omitempty"`
 	PreviousUntil   *time.Time `json:"previous_until,omitempty"`
@@ -43,14 +46,16 @@ type destinationSecrets struct {
 	Headers               map[string]string `json:"headers,omitempty"`
 	SigningSecret         string            `json:"signing_secret,omitempty"`
 	SigningPreviousSecret string            `json:"signing_previous_secret,omitempty"`
+	busSecrets
 }
 
 func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destinationSecrets) {
 	sg := d.Signing
 	c := destinationConfig{
 		Description:         d.Description,
+		URL:                 d.URL,
 		Method:              d.Method,
-		Signing:             signingConfig{Scheme: sg.Scheme, Header: sg.Header, TimestampHeader: sg.TimestampHeader},
+		Signing:             signingConfig{Scheme: sg.Scheme, Algorithm: sg.Algorithm, Header: sg.Header, TimestampHeader: sg.TimestampHeader},
 		Filter:              filterConfig(d.Filter),
 		Retry:               retryConfig(d.Retry),
 		TimeoutSec:          d.TimeoutSec,
@@ -62,15 +67,18 @@ func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destination
 		t := sg.PreviousUntil.UTC()
 		c.Signing.PreviousUntil = &t
 	}
-	return c, destinationSecrets{Headers: d.Headers, SigningSecret: sg.Secret, SigningPreviousSecret: sg.PreviousSecret}
+	sec := destinationSecrets{Headers: d.Headers, SigningSecret: sg.Secret, SigningPreviousSecret: sg.PreviousSecret}
+	c.busConfig, sec.busSecrets = busConfigOf(d)
+	return c, sec
 }
 
 func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecrets) {
 	d.Description = c.Description
+	d.URL = c.URL
 	d.Method = c.Method
 	d.Headers = sec.Headers
 	d.Signing = hookhub.SigningConfig{
-		Scheme: c.Signing.Scheme, Header: c.Signing.Header, TimestampHeader: c.Signing.TimestampHeader,
+		Scheme: c.Signing.Scheme, Algorithm: c.Signing.Algorithm, Header: c.Signing.Header, TimestampHeader: c.Signing.TimestampHeader,
 		Secret: sec.SigningSecret, PreviousSecret: sec.SigningPreviousSecret,
 	}
 	if c.Signing.PreviousUntil != nil {
@@ -82,4 +90,5 @@ func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecret
 	d.AllowManualDispatch = c.AllowManualDispatch
 	d.MaxConcurrency = c.MaxConcurrency
 	d.RateLimit = c.RateLimit
+	c.busConfig.applyTo(d, sec.busSecrets)
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // ChangeChannel is the PostgreSQL notification channel on which every
-// Hookhub process announces its changes to sources, destinations and API
-// keys (see Store.Notice).
+// Hookhub process announces its changes to sources and destinations (see
+// Store.Notice).
 const ChangeChannel = "hookhub_changes"
 
 // watchers are the functions registered with Watch.
@@ -24,8 +24,8 @@ type watchers struct {
 	next int
 }
 
-// Watch calls fn after every committed change to a source, destination or
-// API key made through this store, before the changing call returns, and
+// Watch calls fn after every committed change to a source or destination
+// made through this store, before the changing call returns, and
 // for each change another process announces (see Notice). It returns a
 // function that ends the calls.
 func (s *Store) Watch(fn func(hookhub.Change)) (stop func()) {
@@ -74,7 +74,7 @@ func (s *Store) Notice(payload string) {
 	}
 	kind, id, _ := strings.Cut(rest, " ")
 	switch kind {
-	case hookhub.ChangeSource, hookhub.ChangeDestination, hookhub.ChangeAPIKey:
+	case hookhub.ChangeSource, hookhub.ChangeDestination:
 		s.Publish(hookhub.Change{Kind: kind, ID: id})
 	}
 }

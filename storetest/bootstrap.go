@@ -21,9 +21,9 @@ func testBootstrapAdminOnce(t *testing.T, s hookhub.Store) {
 	var wg sync.WaitGroup
 	keys := make([]*hookhub.APIKey, n)
 	for i := range n {
-		keys[i] = &hookhub.APIKey{ID: hookhub.NewID(hookhub.PrefixAPIKey), Name: "bootstrap", Hash: []byte{byte(i)}}
+		keys[i] = &hookhub.APIKey{ID: hookhub.NewID(hookhub.PrefixAPIKey), Name: "bootstrap", Role: hookhub.RoleAdmin, Hash: []byte{byte(i)}}
 		wg.Go(func() {
-			u := &hookhub.User{Username: "admin", PasswordHash: "hash", Admin: true}
+			u := &hookhub.User{Username: "admin", PasswordHash: "hash", Role: hookhub.RoleAdmin}
 			ok, err := s.BootstrapAdmin(ctx(t), u, keys[i])
 			if err != nil {
 				t.Error(err)
