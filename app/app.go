@@ -25,6 +25,7 @@ import (
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/workflow"
 )
 
 // Main is one running Hookhub.
@@ -44,6 +45,7 @@ type Main struct {
 	committer *ingest.Committer
 	routing   *routing.Table // shared by the server and the engine
 	engine    *delivery.Engine
+	workflows *workflow.Runner
 	srv       *server.Server
 	httpSrv   *http.Server
 	debugSrv  *http.Server
@@ -100,7 +102,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Sender:     m.engine,
 		IngestGate: ingestGate(m.Config),
 		Routing:    m.routing,
+		Workflows:  m.workflows,
 	})
+	m.workflows.Start()
 	m.httpSrv = &http.Server{
 		Handler:           m.srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -131,7 +135,7 @@ func (m *Main) startDebug(ln net.Listener) {
 }
 
 // startWorkers starts the group committer, the delivery engine and the
-// retention job.
+// retention job, and makes the workflow runner (started with the server).
 func (m *Main) startWorkers(store hookhub.Store) {
 	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{})
 	m.routing = routing.NewTable(store, m.Logger, m.Now)
@@ -143,6 +147,18 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		Workers: m.Config.DeliveryWorkers,
 		Routing: m.routing,
 		Lease:   m.Config.DeliveryLease,
+	})
+	m.workflows = workflow.New(workflow.Options{
+		Store:  store,
+		Logger: m.Logger,
+		Guard:  netguard.New(m.Config.OutboundAllow),
+		Now:    m.Now,
+		// The server applies incident nodes as it applies alerts; it is
+		// made after the runner, before any run starts.
+		Incidents: func(ctx context.Context, sourceID, eventID string, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
+			return m.srv.ApplyWorkflowAlert(ctx, sourceID, eventID, a)
+		},
+		Delivered: m.engine.Queued,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})
@@ -201,6 +217,13 @@ func (m *Main) close(ctx context.Context) error {
 	// the committer and let in-flight deliveries record their attempts.
 	if m.committer != nil {
 		m.committer.Close()
+	}
+	// Runs in flight finish (or, past ctx, are left to resume on the next
+	// start) before the delivery engine stops, so their deliveries wake it.
+	if m.workflows != nil {
+		if err := m.workflows.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop workflow runs: %w", err))
+		}
 	}
 	if m.engine != nil {
 		if err := m.engine.Stop(ctx); err != nil {

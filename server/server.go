@@ -16,6 +16,7 @@ import (
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
+	"github.com/hookhub/hookhub/workflow"
 )
 
 // Options are a Server's collaborators.
@@ -39,6 +40,10 @@ type Options struct {
 	// Routing is the destination table events are routed with; nil makes
 	// one. It may be shared with the delivery engine.
 	Routing *routing.Table
+	// Workflows runs the workflows webhooks trigger. When nil the server
+	// makes one on Store that it does not start: sync runs still run, queued
+	// runs wait for a started runner.
+	Workflows *workflow.Runner
 	// IngestGate, when set, caps the webhook requests and body bytes in
 	// flight; requests past it are answered 503.
 	IngestGate *limit.Gate
@@ -75,6 +80,7 @@ type Server struct {
 
 	reopenWindow time.Duration
 	routing      *routing.Table
+	workflows    *workflow.Runner
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	closeOnce    sync.Once
@@ -97,6 +103,9 @@ func New(o Options) *Server {
 	}
 	if o.Queued == nil {
 		o.Queued = func(*hookhub.Event) { o.Notify() }
+	}
+	if o.Workflows == nil {
+		o.Workflows = workflow.New(workflow.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
 	}
 	if o.Access == nil {
 		o.Access = access.New(access.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
@@ -129,6 +138,7 @@ func New(o Options) *Server {
 		gate:         o.IngestGate,
 		rates:        limit.NewRates(),
 		routing:      o.Routing,
+		workflows:    o.Workflows,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
@@ -219,6 +229,16 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/incidents/{id}/close", handler: s.incidentAction(hookhub.ActionClose), role: responder},
 		{method: "POST", path: "/api/v1/incidents/{id}/reopen", handler: s.incidentAction(hookhub.ActionReopen), role: responder},
 		{method: "POST", path: "/api/v1/incidents/{id}/comments", handler: s.handleCommentIncident, role: responder},
+
+		{method: "GET", path: "/api/v1/workflows", handler: s.handleListWorkflows, role: viewer},
+		{method: "POST", path: "/api/v1/workflows", handler: s.handleCreateWorkflow, role: admin},
+		{method: "POST", path: "/api/v1/workflows/parse-sample", handler: s.handleParseSample, role: viewer},
+		{method: "GET", path: "/api/v1/workflows/{id}", handler: s.handleGetWorkflow, role: viewer},
+		{method: "PATCH", path: "/api/v1/workflows/{id}", handler: s.handleUpdateWorkflow, role: admin},
+		{method: "DELETE", path: "/api/v1/workflows/{id}", handler: s.handleDeleteWorkflow, role: admin},
+		{method: "GET", path: "/api/v1/workflows/{id}/runs", handler: s.handleListWorkflowRuns, role: viewer},
+		{method: "GET", path: "/api/v1/workflows/{id}/runs/{run_id}", handler: s.handleGetWorkflowRun, role: viewer},
+		{method: "POST", path: "/api/v1/workflows/{id}/runs/{run_id}/rerun", handler: s.handleRerunWorkflowRun, role: responder},
 
 		{method: "GET", path: "/api/v1/users", handler: s.handleListUsers, role: admin},
 		{method: "POST", path: "/api/v1/users", handler: s.handleCreateUser, role: admin},
