@@ -105,7 +105,7 @@ func Succeeded(target string, headers map[string][]string, response string) Resu
 // the attempt log and as the reason; outcome says whether it is retried
 // (Retry) or fails the delivery at once (Fail).
 func (m *Message) Failed(outcome retry.Outcome, target string, headers map[string][]string, err error) Result {
-	msg := Describe(err, m.Timeout)
+	msg := Scrub(Describe(err, m.Timeout), m.Destination)
 	return Result{Outcome: outcome, Target: target, Headers: headers, Reason: msg, Error: msg}
 }
 
