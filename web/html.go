@@ -18,7 +18,7 @@ func WantsHTML(r *http.Request) bool {
 var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Status}} {{.Text}} · Hookhub</title><link rel="stylesheet" href="/static/console.css"></head>
-<body><main><h1>{{.Status}} {{.Text}}</h1><p class="error">{{.Message}}</p><p><a href="/">Back to Hookhub</a></p></main></body></html>
+<body class="bare"><main><h1>{{.Status}} {{.Text}}</h1><p class="error">{{.Message}}</p><p><a href="/">Back to Hookhub</a></p></main></body></html>
 `))
 
 func writeHTMLError(w http.ResponseWriter, status int, d ErrorDetail) {
