@@ -22,6 +22,7 @@ import (
 	"github.com/hookhub/hookhub/console"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/server"
 )
@@ -89,15 +90,16 @@ func (m *Main) Run(ctx context.Context) error {
 	m.startWorkers(store)
 	acc := access.New(access.Options{Store: store, Logger: m.Logger, Now: m.Now})
 	m.srv = server.New(server.Options{
-		Access:    acc,
-		Store:     store,
-		Logger:    m.Logger,
-		BaseURL:   m.baseURL(),
-		Now:       m.Now,
-		Committer: m.committer,
-		Notify:    m.engine.Notify,
-		Queued:    m.engine.Queued,
-		Sender:    m.engine,
+		Access:     acc,
+		Store:      store,
+		Logger:     m.Logger,
+		BaseURL:    m.baseURL(),
+		Now:        m.Now,
+		Committer:  m.committer,
+		Notify:     m.engine.Notify,
+		Queued:     m.engine.Queued,
+		Sender:     m.engine,
+		IngestGate: ingestGate(m.Config),
 	})
 	m.httpSrv = &http.Server{
 		Handler: m.srv.Handler(console.New(console.Options{Store: store, Access: acc, API: m.srv,
@@ -219,4 +221,13 @@ func storeKind(c *config.Config) string {
 		return "postgres"
 	}
 	return "sqlite:" + filepath.Join(c.DataDir, "hookhub.db")
+}
+
+// ingestGate caps webhook requests and bytes in flight as configured; a
+// Config built in code without the caps has none.
+func ingestGate(c *config.Config) *limit.Gate {
+	if c.IngestInflight <= 0 || c.IngestBytes <= 0 {
+		return nil
+	}
+	return limit.NewGate(c.IngestInflight, c.IngestBytes)
 }

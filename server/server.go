@@ -13,6 +13,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/access"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
 )
@@ -35,6 +36,9 @@ type Options struct {
 	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// IngestGate, when set, caps the webhook requests and body bytes in
+	// flight; requests past it are answered 503.
+	IngestGate *limit.Gate
 	// Access answers who may do what; nil means one over Store with its
 	// defaults.
 	Access *access.Service
@@ -63,6 +67,8 @@ type Server struct {
 	queued    func(*hookhub.Event)
 	sender    Sender
 	sources   *sourceCache
+	gate      *limit.Gate
+	rates     *limit.Rates
 
 	reopenWindow time.Duration
 	routing      *routing.Table
@@ -99,6 +105,9 @@ func New(o Options) *Server {
 	case o.ReopenWindow < 0:
 		o.ReopenWindow = 0
 	}
+	if o.IngestGate != nil {
+		o.Metrics.watchGate(o.IngestGate)
+	}
 	return &Server{
 		reopenWindow: o.ReopenWindow,
 		store:        o.Store,
@@ -112,6 +121,8 @@ func New(o Options) *Server {
 		queued:       o.Queued,
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
+		gate:         o.IngestGate,
+		rates:        limit.NewRates(),
 		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
 		stream:       newStream(),
 		done:         make(chan struct{}),
@@ -238,7 +249,7 @@ func (s *Server) apiMux() *http.ServeMux {
 		mux.Handle(pattern, s.instrument(pattern, rt.quiet, h))
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
-	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
+	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))
 	return mux
 }
 

@@ -31,6 +31,7 @@ func fullSource() *hookhub.Source {
 		DestinationIDs: []string{"dst_a", "dst_b"},
 		ForwardHeaders: []string{"X-GitHub-Event"},
 		Retention:      hookhub.Retention{MaxAgeSec: 86400, MaxCount: 1000},
+		RateLimit:      hookhub.RateLimit{PerSecond: 2.5, Burst: 10},
 		Alert: hookhub.AlertConfig{Kind: "generic", GroupBy: "group_key", TitlePath: "t", SeverityPath: "s", StatusPath: "st",
 			FingerprintPaths: []string{"a", "b"}, LinkPath: "l", DescriptionPath: "d", ResolvedValues: []string{"ok"},
 			ResolveExpression: `body.st == "ok"`},
@@ -62,7 +63,7 @@ func fullDestination() *hookhub.Destination {
 		Method:  "PUT",
 		Headers: map[string]string{"Authorization": "Bearer header-t0ken", "X-Tenant": "acme"},
 		Signing: hookhub.SigningConfig{
-			Scheme: hookhub.SignTimestampBody, Header: "X-Signature", TimestampHeader: "X-Signature-Timestamp",
+			Scheme: hookhub.SignTimestampBody, Algorithm: hookhub.SignAlgHMACSHA256, Header: "X-Signature", TimestampHeader: "X-Signature-Timestamp",
 			Secret: "signing-current-s3cr3t", PreviousSecret: "signing-previous-s3cr3t", PreviousUntil: t0.Add(time.Hour),
 		},
 		Filter: hookhub.Filter{
