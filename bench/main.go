@@ -42,7 +42,7 @@ type config struct {
 	profileDir   string
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "console"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -147,7 +147,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		fn   func(context.Context, string) error
 	}{
 		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"latency", b.runLatency},
-		{"fanout", b.runFanout}, {"backlog", b.runBacklog},
+		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"console", b.runConsole},
 	}
 	if cfg.wants("baseline") {
 		logf("baseline: bare net/http, %d connections", cfg.conns)

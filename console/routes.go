@@ -41,6 +41,7 @@ func (c *Console) routes() []route {
 		{method: "GET", path: "/sources/{id}/edit", role: admin, handler: c.handleSourceEdit},
 		{method: "POST", path: "/sources/{id}", role: admin, handler: c.handleSourceUpdate},
 		{method: "POST", path: "/sources/{id}/rotate-secret", role: admin, handler: c.handleSourceRotate},
+		{method: "POST", path: "/sources/{id}/active", role: admin, handler: c.handleSourceActive},
 		{method: "POST", path: "/sources/{id}/delete", role: admin, handler: c.handleSourceDelete},
 
 		{method: "GET", path: "/events", role: viewer, handler: c.handleEvents},

@@ -23,3 +23,19 @@ func (c *Console) handleSourceDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	redirect(w, r, "/sources", "Source deleted with its events.")
 }
+
+// handleSourceActive turns a source on or off: an inactive source refuses
+// webhooks with its inactive status and keeps everything else.
+func (c *Console) handleSourceActive(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	on := r.PostFormValue("active") == "true"
+	if err := c.api.Call(r.Context(), callerOf(r), "PATCH", "/api/v1/sources/"+id, map[string]bool{"active": on}, nil); err != nil {
+		c.actionError(w, r, err, "/sources/"+id)
+		return
+	}
+	msg := "Source deactivated: it refuses webhooks until activated."
+	if on {
+		msg = "Source activated: it accepts webhooks."
+	}
+	redirect(w, r, "/sources/"+id, msg)
+}

@@ -31,9 +31,6 @@ type Dialect struct {
 	timeType string
 	// code maps a driver error to a domain error code, or "".
 	code func(error) string
-	// minuteSince is the SQL of a received_at's whole minutes since the ?
-	// parameter (the dashboard's buckets).
-	minuteSince string
 	// cacheStmts keeps hot statements prepared (see stmtCache).
 	cacheStmts bool
 	// Relaxed commits (see inRelaxedTx): relaxBefore and relaxAfter run on
@@ -47,7 +44,6 @@ func SQLite() Dialect {
 		Name:        "sqlite",
 		timeValue:   func(t time.Time) any { return t.UnixMicro() },
 		timeType:    "INTEGER",
-		minuteSince: "(received_at - ?) / 60000000",
 		code:        sqliteCode,
 		cacheStmts:  true,
 		relaxBefore: "PRAGMA synchronous = NORMAL",
@@ -66,7 +62,6 @@ func Postgres() Dialect {
 		migrationLock: "SELECT pg_advisory_xact_lock(7243111)", // any constant shared by all Hookhub processes
 		timeValue:     func(t time.Time) any { return t },
 		timeType:      "TIMESTAMPTZ",
-		minuteSince:   "floor(extract(epoch from (received_at - ?)) / 60)::bigint",
 		code:          postgresCode,
 		relaxInTx:     "SET LOCAL synchronous_commit = off",
 	}

@@ -31,6 +31,3 @@ CREATE TABLE login_failures (
 ) STRICT;
 CREATE INDEX login_failures_key ON login_failures (failure_key, at);
 CREATE INDEX login_failures_at ON login_failures (at);
-
--- The inspector shows which incidents an event opened or joined.
-CREATE INDEX incident_timeline_event ON incident_timeline (event_id) WHERE event_id <> '';
