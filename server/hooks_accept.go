@@ -10,22 +10,25 @@ import (
 )
 
 // understand reads the event type, variables and provider delivery id of an
-// accepted request. Invalid input stores nothing.
-func (s *Server) understand(r *http.Request, src *hookhub.Source, ev *hookhub.Event) error {
+// accepted request, and returns its body for the decisions that follow to
+// decode at most once. Invalid input stores nothing.
+func (s *Server) understand(r *http.Request, src *hookhub.Source, ev *hookhub.Event) (*ingest.Body, error) {
 	u, err := ingest.Understand(src, ingest.Request{Method: r.Method, Header: r.Header, RawQuery: r.URL.RawQuery, Body: ev.Body})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ev.Type, ev.Variables, ev.DedupKey = u.Type, u.Variables, u.DedupKey
-	return nil
+	return u.Body, nil
 }
 
 // accept commits the event with its deliveries, applies its alerts, and
 // answers the source's configured response. Nothing is answered 2xx before
 // the commit.
-func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) {
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert,
+	body *ingest.Body, wf *workflowHook) {
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
 	ne.Deliveries = s.routing.Inbound(r.Context(), ev, src)
+	ne.Runs = wf.runs(s)
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
 		web.Logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the webhook; retry later"))
@@ -42,6 +45,9 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 			web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not update incidents; retry later"))
 			return
 		}
+	}
+	if wf.answer(s, w, r, ne, body) {
+		return
 	}
 	if src.Alert.Kind == hookhub.SourcePagerDuty && len(alerts) == 1 {
 		// Answer as PagerDuty's Events API does, so its clients work unchanged.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
@@ -36,20 +37,35 @@ func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub
 // this fails it gets 503 and retries, so no alert is dropped.
 func (s *Server) applyAlerts(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) error {
 	for _, a := range alerts {
-		ann := s.announcer(ctx, src.Name)
-		out, err := s.store.ApplyAlert(ctx, &hookhub.AlertInput{
-			Alert: a, SourceID: src.ID, EventID: ev.ID, At: ev.ReceivedAt, ReopenWindow: s.reopenWindow,
-			Announce: ann.make,
-		})
-		if err != nil {
+		if _, err := s.applyAlert(ctx, src.ID, src.Name, ev.ID, ev.ReceivedAt, a); err != nil {
 			return err
-		}
-		if out.Change != nil {
-			s.metrics.Incidents.WithLabelValues(incident.EventType(out.Change)).Inc()
-			s.announced(ann.event)
 		}
 	}
 	return nil
+}
+
+// applyAlert applies one alert of a source, carried by a stored event, and
+// announces the change it causes.
+func (s *Server) applyAlert(ctx context.Context, sourceID, sourceName, eventID string, at time.Time, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
+	ann := s.announcer(ctx, sourceName)
+	out, err := s.store.ApplyAlert(ctx, &hookhub.AlertInput{
+		Alert: a, SourceID: sourceID, EventID: eventID, At: at, ReopenWindow: s.reopenWindow,
+		Announce: ann.make,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.Change != nil {
+		s.metrics.Incidents.WithLabelValues(incident.EventType(out.Change)).Inc()
+		s.announced(ann.event)
+	}
+	return out, nil
+}
+
+// ApplyWorkflowAlert applies an incident node's alert to the incidents of
+// its workflow's source, as that source's own alerts would be.
+func (s *Server) ApplyWorkflowAlert(ctx context.Context, sourceID, eventID string, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
+	return s.applyAlert(ctx, sourceID, s.sourceName(ctx, sourceID), eventID, s.now().UTC(), a)
 }
 
 // announcement makes the incident.* event for a change, routed to every

@@ -61,6 +61,7 @@ func (s *Store) encodeEvents(batch []*hookhub.NewEvent) ([][]any, error) {
 type eventOutcome struct {
 	duplicateOf string
 	kept        []*hookhub.Delivery
+	runs        []*hookhub.WorkflowRun
 }
 
 func (o eventOutcome) applyTo(ne *hookhub.NewEvent) {
@@ -69,6 +70,7 @@ func (o eventOutcome) applyTo(ne *hookhub.NewEvent) {
 		ne.Event.DuplicateOf = o.duplicateOf
 	}
 	ne.Deliveries = o.kept
+	ne.Runs = o.runs
 }
 
 func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, eventRows [][]any) ([]eventOutcome, error) {
@@ -97,7 +99,30 @@ func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.New
 	if err := s.insertRows(ctx, tx, `INSERT INTO events (`+eventCols+`)`, rows); err != nil {
 		return nil, fmt.Errorf("insert events: %w", err)
 	}
-	return out, s.insertDeliveries(ctx, tx, batch, stored, out)
+	if err := s.insertDeliveries(ctx, tx, batch, stored, out); err != nil {
+		return nil, err
+	}
+	return out, s.insertEventRuns(ctx, tx, batch, stored, out)
+}
+
+// insertEventRuns stores the workflow runs of the stored events that are
+// not duplicates (a retried webhook starts no second run), and records in
+// out which were kept.
+func (s *Store) insertEventRuns(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, stored []bool, out []eventOutcome) error {
+	var runs []*hookhub.WorkflowRun
+	for i, ne := range batch {
+		if !stored[i] || out[i].duplicateOf != "" {
+			continue
+		}
+		for _, r := range ne.Runs {
+			out[i].runs = append(out[i].runs, r)
+			runs = append(runs, r)
+		}
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	return s.insertRuns(ctx, tx, runs)
 }
 
 // liveSources reports, by batch index, whether an event is to be stored: it
@@ -197,6 +222,13 @@ func (s *Store) eventDefaults(ne *hookhub.NewEvent) {
 	}
 	for _, d := range ne.Deliveries {
 		s.deliveryDefaults(d, ev)
+	}
+	for _, r := range ne.Runs {
+		r.EventID = ev.ID
+		if r.CreatedAt.IsZero() {
+			r.CreatedAt = ev.ReceivedAt
+		}
+		s.runDefaults(r)
 	}
 }
 
