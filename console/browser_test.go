@@ -64,6 +64,7 @@ func consoleFlow(t *testing.T, exe, databaseURL, dir string) {
 	run(t, ctx, "destination form", chromedp.Navigate(h.url+"/destinations/new"), chromedp.WaitVisible(`#name`, chromedp.ByQuery))
 	save("destination-form")
 
+	workflowEditor(t, ctx, h, save)
 	run(t, ctx, "dashboard", chromedp.Navigate(h.url+"/"), chromedp.WaitVisible(`.grid`, chromedp.ByQuery))
 	save("dashboard")
 	viewerIsReadOnly(t, h, exe, incidentID)
@@ -336,4 +337,48 @@ func incidentStatus(t *testing.T, h *hub, id string) string {
 	var inc struct{ Status string }
 	h.api(t, "GET", "/api/v1/incidents/"+id, nil, &inc)
 	return inc.Status
+}
+
+// workflowEditor saves a workflow whose node is wrong (the error shows next
+// to that node), fixes it, parses a sample, runs it with a webhook, and
+// re-runs the run.
+func workflowEditor(t *testing.T, ctx context.Context, h *hub, save func(string)) {
+	bad := `{"name": "Payment callback", "enabled": true, "trigger": {"mode": "sync"}, "start": "check", "nodes": [
+  {"id": "check", "type": "condition", "expression": "trigger.body.status ==", "then": "ok", "else": "fail"},
+  {"id": "ok", "type": "respond", "status": 200, "body": "paid"},
+  {"id": "fail", "type": "respond", "status": 422, "body": "unpaid"}]}`
+	run(t, ctx, "save a wrong workflow",
+		chromedp.Navigate(h.url+"/workflows/new"),
+		chromedp.WaitVisible(`#definition`, chromedp.ByQuery),
+		chromedp.SetValue(`#definition`, bad, chromedp.ByQuery),
+		chromedp.Click(`//button[normalize-space()="Save workflow"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//li[contains(@class, "node-error")][.//code[text()="check"]]/p[@class="error"]`, chromedp.BySearch))
+	run(t, ctx, "parse a sample",
+		chromedp.SetValue(`#sample_body`, `{"status": "paid", "order": {"id": 7}}`, chromedp.ByQuery),
+		chromedp.Click(`//button[normalize-space()="Parse"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//td/code[text()="order.id"]`, chromedp.BySearch))
+	save("workflow-editor")
+	good := strings.Replace(bad, `"trigger.body.status =="`, `"trigger.body.status == 'paid'"`, 1)
+	var wfURL string
+	run(t, ctx, "save the fixed workflow",
+		chromedp.SetValue(`#definition`, good, chromedp.ByQuery),
+		chromedp.Click(`//button[normalize-space()="Save workflow"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//p[@class="flash"][contains(., "Workflow saved")]`, chromedp.BySearch),
+		chromedp.AttributeValue(`button.copy`, "data-copy", &wfURL, nil, chromedp.ByQuery))
+	resp, err := http.Post(wfURL, "application/json", strings.NewReader(`{"status": "paid"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the sync workflow answered %d", resp.StatusCode)
+	}
+	run(t, ctx, "open the run",
+		chromedp.Reload(),
+		chromedp.Click(`//table//a[contains(@href, "/runs/")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//strong[contains(., "check")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//summary[text()="Output"]`, chromedp.BySearch))
+	save("workflow-run")
+	run(t, ctx, "Re-run", chromedp.Click(`//button[normalize-space()="Re-run"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//p[@class="flash"][contains(., "Re-run started")]`, chromedp.BySearch))
 }

@@ -67,6 +67,16 @@ func (c *Console) routes() []route {
 		{method: "POST", path: "/incidents/{id}/comments", role: responder, handler: c.handleIncidentComment},
 		{method: "POST", path: "/incidents/{id}/{action}", role: responder, handler: c.handleIncidentAction},
 
+		{method: "GET", path: "/workflows", role: viewer, handler: c.handleWorkflows},
+		{method: "GET", path: "/workflows/new", role: admin, handler: c.handleWorkflowNew},
+		{method: "POST", path: "/workflows", role: admin, handler: c.handleWorkflowCreate},
+		{method: "POST", path: "/workflows/parse-sample", role: viewer, handler: c.handleParseSample},
+		{method: "GET", path: "/workflows/{id}", role: viewer, handler: c.handleWorkflow},
+		{method: "GET", path: "/workflows/{id}/edit", role: admin, handler: c.handleWorkflowEdit},
+		{method: "POST", path: "/workflows/{id}", role: admin, handler: c.handleWorkflowUpdate},
+		{method: "GET", path: "/workflows/{id}/runs/{run_id}", role: viewer, handler: c.handleWorkflowRun},
+		{method: "POST", path: "/workflows/{id}/runs/{run_id}/rerun", role: responder, handler: c.handleWorkflowRerun},
+
 		{method: "GET", path: "/users", role: admin, handler: c.handleUsers},
 		{method: "POST", path: "/users", role: admin, handler: c.handleUserCreate},
 		{method: "POST", path: "/users/{id}", role: admin, handler: c.handleUserUpdate},
