@@ -159,4 +159,3 @@ func timePage(ctx context.Context, h *hub, cookie *http.Cookie, path string) ([]
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	return lat, nil
 }
-
