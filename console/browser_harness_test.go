@@ -59,7 +59,7 @@ func browser(t *testing.T, exe string) context.Context {
 // run runs browser actions with a deadline, failing the test with what.
 func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	if err := chromedp.Run(tctx, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
