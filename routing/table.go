@@ -82,6 +82,12 @@ func (t *Table) Inbound(ctx context.Context, ev *hookhub.Event, src *hookhub.Sou
 	return Inbound(t.Load(ctx), ev, src, t.now())
 }
 
+// InboundDecoded routes an event received on src whose body the caller
+// decoded, with the current destinations.
+func (t *Table) InboundDecoded(ctx context.Context, ev *hookhub.Event, src *hookhub.Source, payload Payload) []*hookhub.Delivery {
+	return InboundDecoded(t.Load(ctx), ev, src, payload, t.now())
+}
+
 // Published routes a published or Hookhub-raised event with the current
 // destinations.
 func (t *Table) Published(ctx context.Context, ev *hookhub.Event, severity, sourceID string) []*hookhub.Delivery {

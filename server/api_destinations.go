@@ -9,6 +9,7 @@ import (
 	"github.com/hookhub/hookhub/filter"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/signing"
+	"github.com/hookhub/hookhub/transform"
 	"github.com/hookhub/hookhub/web"
 )
 
@@ -290,6 +291,11 @@ func checkDestination(d *hookhub.Destination, now time.Time) error {
 	}
 	if _, err := filter.Compile(d.Filter); err != nil {
 		return err
+	}
+	if d.Transform != "" {
+		if _, err := transform.Compile(d.Transform); err != nil {
+			return err
+		}
 	}
 	if d.Type != hookhub.DestinationWebhook {
 		return nil

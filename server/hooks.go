@@ -81,7 +81,7 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 	}
 	var alerts []hookhub.Alert
 	if src.Alert.Kind != "" {
-		if alerts, ok = s.readAlerts(w, r, src, body); !ok {
+		if alerts, ok = s.readAlerts(w, r, src, decoded); !ok {
 			return
 		}
 	}

@@ -27,7 +27,7 @@ func (s *Server) understand(r *http.Request, src *hookhub.Source, ev *hookhub.Ev
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert,
 	body *ingest.Body, wf *workflowHook) {
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
-	ne.Deliveries = s.routing.Inbound(r.Context(), ev, src)
+	ne.Deliveries = s.routing.InboundDecoded(r.Context(), ev, src, body.JSON)
 	ne.Runs = wf.runs(s)
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
 		web.Logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)

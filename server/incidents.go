@@ -10,6 +10,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/incident"
+	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
 )
@@ -17,8 +18,8 @@ import (
 // readAlerts reads the alerts of an alert source's webhook before anything is
 // stored: a body that is not a valid alert is refused and changes nothing.
 // PagerDuty senders get PagerDuty's own error body.
-func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, body []byte) ([]hookhub.Alert, bool) {
-	alerts, err := alert.Parse(src.Alert, r.Header, body)
+func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, body *ingest.Body) ([]hookhub.Alert, bool) {
+	alerts, err := alert.ParseDecoded(src.Alert, r.Header, body.Raw(), body.JSON)
 	if err == nil {
 		return alerts, true
 	}

@@ -198,6 +198,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/destinations/{id}/test", handler: s.handleTestDestination, role: admin},
 		{method: "POST", path: "/api/v1/destinations/{id}/rotate-secret", handler: s.handleRotateDestinationSecret, role: admin},
 		{method: "POST", path: "/api/v1/destinations/{id}/resend-failed", handler: s.handleResendFailed, role: responder},
+		{method: "POST", path: "/api/v1/destinations/{id}/transform-preview", handler: s.handleTransformPreview, role: admin},
 
 		{method: "GET", path: "/api/v1/deliveries", handler: s.handleListDeliveries, role: viewer},
 		{method: "GET", path: "/api/v1/deliveries/{id}", handler: s.handleGetDelivery, role: viewer},
