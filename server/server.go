@@ -37,6 +37,9 @@ type Options struct {
 	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// Routing is the destination table events are routed with; nil makes
+	// one. It may be shared with the delivery engine.
+	Routing *routing.Table
 	// Workflows runs the workflows webhooks trigger. When nil the server
 	// makes one on Store that it does not start: sync runs still run, queued
 	// runs wait for a started runner.
@@ -83,6 +86,7 @@ type Server struct {
 	callOnce     sync.Once
 	inproc       *http.ServeMux // the API's routes, for Call
 	closeOnce    sync.Once
+	unwatch      func() // ends the caches' watch on the store's changes
 }
 
 // New returns a Server.
@@ -114,10 +118,13 @@ func New(o Options) *Server {
 	case o.ReopenWindow < 0:
 		o.ReopenWindow = 0
 	}
+	if o.Routing == nil {
+		o.Routing = routing.NewTable(o.Store, o.Logger, o.Now)
+	}
 	if o.IngestGate != nil {
 		o.Metrics.watchGate(o.IngestGate)
 	}
-	return &Server{
+	s := &Server{
 		reopenWindow: o.ReopenWindow,
 		store:        o.Store,
 		log:          o.Logger,
@@ -132,17 +139,30 @@ func New(o Options) *Server {
 		sources:      newSourceCache(o.Store, o.Now),
 		gate:         o.IngestGate,
 		rates:        limit.NewRates(),
-		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
+		routing:      o.Routing,
 		workflows:    o.Workflows,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
+	// Edits take effect at once: every cache forgets what the store says
+	// changed, whether through this server, the engine or another process.
+	s.unwatch = func() {}
+	if o.Store != nil {
+		s.unwatch = o.Store.Watch(func(c hookhub.Change) {
+			s.sources.changed(c)
+			s.routing.Changed(c)
+		})
+	}
+	return s
 }
 
 // Shutdown ends long-lived responses (event streams) so a graceful HTTP
 // shutdown does not wait for them.
 func (s *Server) Shutdown() {
-	s.closeOnce.Do(func() { close(s.done) })
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.unwatch()
+	})
 }
 
 // route is one entry of the route table. The OpenAPI test walks this table.
@@ -251,7 +271,7 @@ func (s *Server) Handler(mounts ...Mount) http.Handler {
 		pattern := m.Method + " " + m.Path
 		mux.Handle(pattern, s.instrument(pattern, false, m.Handler))
 	}
-	return web.RequestID(s.log)(web.Recover(s.jsonNoMatch(mux)))
+	return web.RequestID(s.log)(web.Recover(web.TextOnly("/api/", s.jsonNoMatch(mux))))
 }
 
 // apiMux routes the API and ingest.
