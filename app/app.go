@@ -23,6 +23,7 @@ import (
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/workflow"
 )
@@ -42,6 +43,7 @@ type Main struct {
 
 	store     hookhub.Store
 	committer *ingest.Committer
+	routing   *routing.Table // shared by the server and the engine
 	engine    *delivery.Engine
 	workflows *workflow.Runner
 	srv       *server.Server
@@ -99,6 +101,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Queued:     m.engine.Queued,
 		Sender:     m.engine,
 		IngestGate: ingestGate(m.Config),
+		Routing:    m.routing,
 		Workflows:  m.workflows,
 	})
 	m.workflows.Start()
@@ -135,12 +138,14 @@ func (m *Main) startDebug(ln net.Listener) {
 // retention job, and makes the workflow runner (started with the server).
 func (m *Main) startWorkers(store hookhub.Store) {
 	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{})
+	m.routing = routing.NewTable(store, m.Logger, m.Now)
 	m.engine = delivery.New(delivery.Options{
 		Store:   store,
 		Logger:  m.Logger,
 		Guard:   netguard.New(m.Config.OutboundAllow),
 		Now:     m.Now,
 		Workers: m.Config.DeliveryWorkers,
+		Routing: m.routing,
 		Lease:   m.Config.DeliveryLease,
 	})
 	m.workflows = workflow.New(workflow.Options{

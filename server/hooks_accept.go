@@ -30,6 +30,12 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	ne.Deliveries = s.routing.InboundDecoded(r.Context(), ev, src, body.JSON)
 	ne.Runs = wf.runs(s)
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
+		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
+			// Deleted since it was looked up (perhaps by another process):
+			// nothing was stored, so the sender must not hear otherwise.
+			web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
+			return
+		}
 		web.Logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the webhook; retry later"))
 		return
