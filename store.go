@@ -107,9 +107,16 @@ type Store interface {
 	TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
 	// AddIncidentComment adds a comment; announce as in TransitionIncident.
 	AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
+	// IncidentsForEvent returns the incidents whose timeline names the event
+	// (the webhooks that opened or joined them), newest first.
+	IncidentsForEvent(ctx context.Context, eventID string) ([]*Incident, error)
 	// ListTimeline returns a page of an incident's entries, oldest first,
 	// and the cursor of the next page ("" at the end).
 	ListTimeline(ctx context.Context, incidentID string, p Page) ([]*TimelineEntry, string, error)
+
+	// Stats counts the events and deliveries since since (by minute and by
+	// status) and the open incidents by severity.
+	Stats(ctx context.Context, since time.Time) (*Stats, error)
 
 	// CreateWorkflow stores a new workflow at version 1 and, when src is
 	// set, the source made for it, in one transaction.

@@ -43,7 +43,7 @@ type config struct {
 	redisAddr    string
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -149,7 +149,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		fn   func(context.Context, string) error
 	}{
 		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"latency", b.runLatency},
-		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus},
+		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus}, {"console", b.runConsole},
 	}
 	if cfg.wants("baseline") {
 		logf("baseline: bare net/http, %d connections", cfg.conns)
