@@ -83,6 +83,8 @@ type Server struct {
 	workflows    *workflow.Runner
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
+	callOnce     sync.Once
+	inproc       *http.ServeMux // the API's routes, for Call
 	closeOnce    sync.Once
 	unwatch      func() // ends the caches' watch on the store's changes
 }
@@ -257,10 +259,27 @@ func (s *Server) routes() []route {
 	}
 }
 
-// Handler returns the whole HTTP handler: request ID → recovery → text-only
-// paths and API queries → mux, with each route instrumented and, under
-// /api/v1, authenticated.
-func (s *Server) Handler() http.Handler {
+// Mount is a route served beside the API on the same mux: the console's.
+// Its handler brings its own chain (session, CSRF, role).
+type Mount struct {
+	Method, Path string
+	Handler      http.Handler
+}
+
+// Handler returns the whole HTTP handler: request ID → recovery → mux, with
+// each route instrumented and, under /api/v1, authenticated; mounts (the
+// console) are served from the same mux.
+func (s *Server) Handler(mounts ...Mount) http.Handler {
+	mux := s.apiMux()
+	for _, m := range mounts {
+		pattern := m.Method + " " + m.Path
+		mux.Handle(pattern, s.instrument(pattern, false, m.Handler))
+	}
+	return web.RequestID(s.log)(web.Recover(web.TextOnly("/api/", s.jsonNoMatch(mux))))
+}
+
+// apiMux routes the API and ingest.
+func (s *Server) apiMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		var h http.Handler = rt.handler
@@ -276,7 +295,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))
-	return web.RequestID(s.log)(web.Recover(web.TextOnly("/api/", s.jsonNoMatch(mux))))
+	return mux
 }
 
 // jsonNoMatch answers requests no route matches with the JSON error shape (404,
