@@ -12,9 +12,10 @@ import (
 	"time"
 )
 
-// TestProcessesShareOnePostgres runs three processes on one PostgreSQL
-// database (the first bootstraps it, the other two start together), splits
-// the load across them and counts at the receiver: none of the acknowledged
+// TestProcessesShareOnePostgres starts three processes at the same moment on
+// an empty PostgreSQL database (migrations and the admin's bootstrap must be
+// safe to run concurrently: all must come up), splits the load across them
+// and counts at the receiver: none of the acknowledged
 // webhooks may be lost, no delivery may arrive twice (nothing dies and no
 // lease expires, so a duplicate would be two processes sending at once), a
 // provider delivery id sent to all three is stored once, and an API
@@ -23,7 +24,7 @@ func TestProcessesShareOnePostgres(t *testing.T) {
 	needBinary(t)
 	db := freshDatabase(t)
 	base := newHubConfig(t, db)
-	hubs := append(startTogether(t, base, 1), startTogether(t, base, 2)...)
+	hubs := startTogether(t, base, 3)
 	api := hubs[0].api()
 	rc := startCounter(t, 20*time.Millisecond)
 	dest := api.createDestination(t, "shared receiver", rc.URL, nil)

@@ -274,3 +274,42 @@ func TestApplyWorkflows(t *testing.T) {
 		}
 	})
 }
+
+// TestApplyBusDestinations: event-bus destinations, whose URLs and secrets
+// the API shows masked, apply once, then show no change, and export their
+// credentials as placeholders.
+func TestApplyBusDestinations(t *testing.T) {
+	h := startHub(t, "")
+	file := filepath.Join(t.TempDir(), "bus.yaml")
+	must(t, os.WriteFile(file, []byte(`
+destinations:
+  - name: Rabbit
+    type: rabbitmq
+    rabbitmq: {url: "amqp://guest:${RABBIT_PASSWORD}@127.0.0.1:5672/", exchange: hooks, routing_key: "{{ event.type }}"}
+  - name: Nats
+    type: nats
+    nats: {url: "nats://127.0.0.1:4222", subject: hooks.all}
+`), 0o600))
+	vars := map[string]string{"RABBIT_PASSWORD": "guest"}
+	if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || strings.Count(r.stdout, "+ destination") != 2 {
+		t.Fatalf("first apply: %+v", r)
+	}
+	if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != "" {
+		t.Fatalf("second apply: %+v", r)
+	}
+	if r := h.cli(t, "", vars, "apply", "-f", file, "--update-secrets"); r.stdout != "~ destination \"Rabbit\": rabbitmq\n" {
+		t.Fatalf("--update-secrets: %+v", r)
+	}
+	if got := h.ok(t, "destinations", "list"); !strings.Contains(got, "rabbitmq") || !strings.Contains(got, "hooks.all") {
+		t.Fatalf("destinations list:\n%s", got)
+	}
+	out := h.ok(t, "export")
+	if !strings.Contains(out, "url: ${DESTINATION_RABBIT_RABBITMQ_URL}") || strings.Contains(out, "guest@") || !strings.Contains(out, "url: nats://127.0.0.1:4222") {
+		t.Fatalf("export:\n%s", out)
+	}
+	exported := filepath.Join(t.TempDir(), "export.yaml")
+	must(t, os.WriteFile(exported, []byte(out), 0o600))
+	if r := h.cli(t, "", map[string]string{"DESTINATION_RABBIT_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/"}, "apply", "-f", exported); r.code != 0 || r.stdout != "" {
+		t.Fatalf("applying the export: %+v\n%s", r, out)
+	}
+}
