@@ -145,10 +145,13 @@ type Store interface {
 	// leased (queued, waiting past their delay, or running under an expired
 	// lease), marks them running and counts the claim.
 	ClaimWorkflowRuns(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*WorkflowRun, error)
-	// SaveRunProgress saves a run's state with its new steps and the events
-	// its nodes made, in one transaction, if p.Run.Claims is still the
-	// run's claim count; otherwise it changes nothing and returns ECONFLICT.
-	SaveRunProgress(ctx context.Context, p *RunProgress) error
+	// SaveRunProgress saves runs' states with their new steps and the events
+	// their nodes made, all in one transaction. A run whose Claims is no
+	// longer its claim count (another runner took it over) is left as it is
+	// and its progress is marked Conflict; the others are saved. Run progress
+	// is not acknowledged to anyone, so the commit need not wait for the disk:
+	// a power failure may undo it, and the run resumes from before it.
+	SaveRunProgress(ctx context.Context, batch []*RunProgress) error
 
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, id string) (*User, error)
