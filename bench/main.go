@@ -44,7 +44,7 @@ type config struct {
 	redisAddr    string
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow", "ordered"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -151,7 +151,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}{
 		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"latency", b.runLatency},
 		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus}, {"console", b.runConsole},
-		{"workflow", b.runWorkflow},
+		{"workflow", b.runWorkflow}, {"ordered", b.runOrdered},
 	}
 	if cfg.wants("baseline") {
 		logf("baseline: bare net/http, %d connections", cfg.conns)
