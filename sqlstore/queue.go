@@ -54,17 +54,23 @@ type claim struct {
 	limit             int
 }
 
-// claimDue selects the due, unleased, unheld pending deliveries.
-const claimDue = `status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`
+// claimDue selects the due, unleased, unheld pending deliveries that are
+// unordered or the heads of their ordering keys. Its terms are those of the
+// deliveries_due partial index, which holds no other rows.
+const claimDue = `status = 'pending' AND held = FALSE AND (ordering_key IS NULL OR head = TRUE)
+	AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`
 
 // blockedOrdered holds back an ordered delivery d while another pending
 // delivery of its destination and key is earlier (it goes first: a retry
 // waiting on its schedule, or a held one, holds those behind it) or leased
-// (being sent: whatever its place, the key sends one at a time). Its one
-// parameter is now.
-const blockedOrdered = `EXISTS (SELECT 1 FROM deliveries b
-	WHERE b.destination_id = d.destination_id AND b.ordering_key = d.ordering_key AND b.status = 'pending'
-	AND b.id <> d.id AND (b.seq < d.seq OR b.lease_until > ?))`
+// (being sent: whatever its place, the key sends one at a time). Each probe
+// is one index lookup. Its one parameter is now.
+const blockedOrdered = `(EXISTS (SELECT 1 FROM deliveries b
+		WHERE b.destination_id = d.destination_id AND b.ordering_key = d.ordering_key
+		AND b.status = 'pending' AND b.seq < d.seq)
+	OR EXISTS (SELECT 1 FROM deliveries b
+		WHERE b.destination_id = d.destination_id AND b.ordering_key = d.ordering_key
+		AND b.status = 'pending' AND b.lease_until IS NOT NULL AND b.lease_until > ? AND b.id <> d.id))`
 
 // claimOneWriter claims in one statement: with one writer at a time, what
 // the statement reads cannot change before it writes.
@@ -155,8 +161,17 @@ func (s *Store) HoldDelivery(ctx context.Context, id string) error {
 
 // ReleaseHeld releases the held deliveries of every destination that is not
 // paused. One query finds those destinations, probing each one's held index
-// entries, so the queues of paused destinations are never scanned.
+// entries, so the queues of paused destinations are never scanned. It also
+// gives an ordering key left without a head (two processes racing) its
+// head again, so that the key goes on.
 func (s *Store) ReleaseHeld(ctx context.Context) (int64, error) {
+	if _, err := s.repairHeads(ctx, s.stamp(time.Time{})); err != nil {
+		return 0, s.check(err, "repair ordering heads")
+	}
+	return s.releaseHeld(ctx)
+}
+
+func (s *Store) releaseHeld(ctx context.Context) (int64, error) {
 	ids, err := queryAll(ctx, s, `SELECT id FROM destinations d WHERE paused = FALSE
 		AND EXISTS (SELECT 1 FROM deliveries WHERE destination_id = d.id AND held = TRUE)`, nil, scanString)
 	if err != nil {

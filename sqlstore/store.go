@@ -10,6 +10,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -34,6 +35,9 @@ type Store struct {
 	// the functions that hear of changes.
 	origin string
 	watch  watchers
+	// repairedOnce: this store has repaired ordering heads since it opened
+	// (see repairHeads).
+	repairedOnce atomic.Bool
 }
 
 // New returns a Store over the given pools, which may be the same *sql.DB.
