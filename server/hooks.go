@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/verify"
 	"github.com/hookhub/hookhub/web"
@@ -65,13 +66,13 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, ev, 0, err)
 		return
 	}
-	if err := s.understand(r, src, ev); err != nil {
+	if err := s.understand(src, ev); err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	var alerts []hookhub.Alert
 	if src.Alert.Kind != "" {
-		if alerts, ok = s.readAlerts(w, r, src, body); !ok {
+		if alerts, ok = s.readAlerts(w, r, src, ev); !ok {
 			return
 		}
 	}
@@ -137,10 +138,13 @@ func (s *Server) newEvent(r *http.Request, cs *cachedSource) *hookhub.Event {
 	if _, none := cs.verifier.(*verify.None); none || scheme == "" {
 		result = hookhub.VerifyNone
 	}
+	// Credentials are masked here, before anything reads the event: it is
+	// stored, shown, streamed and forwarded as it is built now.
+	headers, query := ingest.Mask(src.Verification, r.Header, r.URL.RawQuery)
 	return &hookhub.Event{
 		ID: hookhub.NewID(hookhub.PrefixEvent), SourceID: src.ID, Status: hookhub.EventAccepted,
-		ReceivedAt: s.now().UTC(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-		Headers: r.Header, ClientIP: clientIP(r),
+		ReceivedAt: s.now().UTC(), Method: r.Method, Path: r.URL.Path, RawQuery: query,
+		Headers: headers, ClientIP: clientIP(r),
 		Verification: hookhub.VerificationResult{Scheme: scheme, Result: result},
 	}
 }

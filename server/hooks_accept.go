@@ -10,9 +10,10 @@ import (
 )
 
 // understand reads the event type, variables and provider delivery id of an
-// accepted request. Invalid input stores nothing.
-func (s *Server) understand(r *http.Request, src *hookhub.Source, ev *hookhub.Event) error {
-	u, err := ingest.Understand(src, ingest.Request{Method: r.Method, Header: r.Header, RawQuery: r.URL.RawQuery, Body: ev.Body})
+// accepted request, from the event as it will be stored (credentials masked,
+// so no variable can keep one). Invalid input stores nothing.
+func (s *Server) understand(src *hookhub.Source, ev *hookhub.Event) error {
+	u, err := ingest.Understand(src, ingest.Request{Method: ev.Method, Header: ev.Headers, RawQuery: ev.RawQuery, Body: ev.Body})
 	if err != nil {
 		return err
 	}

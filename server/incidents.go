@@ -16,8 +16,8 @@ import (
 // readAlerts reads the alerts of an alert source's webhook before anything is
 // stored: a body that is not a valid alert is refused and changes nothing.
 // PagerDuty senders get PagerDuty's own error body.
-func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, body []byte) ([]hookhub.Alert, bool) {
-	alerts, err := alert.Parse(src.Alert, r.Header, body)
+func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event) ([]hookhub.Alert, bool) {
+	alerts, err := alert.Parse(src.Alert, ev.Headers, ev.Body)
 	if err == nil {
 		return alerts, true
 	}
