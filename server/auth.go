@@ -16,13 +16,13 @@ import (
 // as the actor ("apikey:<id>") for audit trails such as incident timelines.
 func (s *Server) requireAPIKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		token, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hookhub"`)
 			web.Error(w, r, hookhub.Errorf(hookhub.EUNAUTHORIZED, "missing API key: send Authorization: Bearer <key>"))
 			return
 		}
-		id, err := s.checkAPIKey(r.Context(), strings.TrimSpace(token))
+		id, err := s.checkAPIKey(r.Context(), token)
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hookhub", error="invalid_token"`)
 			web.Error(w, r, err)
@@ -30,6 +30,14 @@ func (s *Server) requireAPIKey(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, withActor(r, "apikey:"+id))
 	})
+}
+
+// bearerToken reads "Bearer <token>"; the scheme is case-insensitive, as
+// every HTTP auth scheme is (RFC 9110 §11.1).
+func bearerToken(header string) (string, bool) {
+	scheme, token, _ := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
 // actor returns who is acting in this request.

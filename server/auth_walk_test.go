@@ -37,6 +37,9 @@ var credentials = []credential{
 	{name: "unknown key", header: func(string) string { _, k := secret.NewAPIKey(); return "Bearer " + k }, allowed: never, wantStatus: http.StatusUnauthorized},
 	{name: "wrong secret of a real key", header: wrongSecret, allowed: never, wantStatus: http.StatusUnauthorized},
 	{name: "admin key", header: func(k string) string { return "Bearer " + k }, allowed: always},
+	{name: "admin key, lower-case scheme", header: func(k string) string { return "bearer " + k }, allowed: always},
+	{name: "admin key, upper-case scheme", header: func(k string) string { return "BEARER " + k }, allowed: always},
+	{name: "bearer without a space", header: func(k string) string { return "Bearer" + k }, allowed: never, wantStatus: http.StatusUnauthorized},
 }
 
 func never(route) bool  { return false }
