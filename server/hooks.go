@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/verify"
@@ -17,13 +18,13 @@ import (
 // handleHook receives a webhook at /hooks/{key}, /hooks/{key}/ or
 // /hooks/{type}/{key}/. It answers 2xx only after the event is committed.
 func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
-	key, typ, ok := hookPath(r.URL.Path)
+	key, typ, sub, ok := hookPath(r.URL.Path)
 	if !ok {
 		web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
 		return
 	}
 	cs, err := s.sources.get(r.Context(), key)
-	if err == nil && typ != "" && typ != cs.src.Type {
+	if err == nil && ((typ != "" && typ != cs.src.Type) || !alert.IntakePath(cs.src.Alert.Kind, sub)) {
 		err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
 	}
 	if err != nil {
@@ -79,21 +80,29 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 	s.accept(w, r, src, ev, alerts)
 }
 
-// hookPath splits /hooks/{key}[/] and /hooks/{type}/{key}/.
-func hookPath(p string) (key, typ string, ok bool) {
+// hookPath splits /hooks/{key}[/] and /hooks/{type}/{key}/, each optionally
+// followed by an alert intake's own path (sub), such as PagerDuty's
+// /v2/enqueue: clients of those APIs take a base URL and append it.
+func hookPath(p string) (key, typ, sub string, ok bool) {
 	rest, found := strings.CutPrefix(p, "/hooks/")
 	if !found {
-		return "", "", false
+		return "", "", "", false
 	}
 	rest = strings.TrimSuffix(rest, "/")
+	for _, s := range alert.IntakePaths {
+		if r, cut := strings.CutSuffix(rest, s); cut {
+			rest, sub = r, s
+			break
+		}
+	}
 	parts := strings.Split(rest, "/")
 	switch {
 	case len(parts) == 1 && parts[0] != "":
-		return parts[0], "", true
+		return parts[0], "", sub, true
 	case len(parts) == 2 && parts[0] != "" && parts[1] != "":
-		return parts[1], parts[0], true
+		return parts[1], parts[0], sub, true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 func methodAllowed(src *hookhub.Source, m string) bool {
