@@ -36,6 +36,9 @@ type Main struct {
 	// retentionInterval is how often retention runs; zero means every
 	// minute. Tests shorten it.
 	retentionInterval time.Duration
+	// storeTimeout bounds each ingest step that waits for the store (source
+	// lookup, commit); zero means server.DefaultStoreTimeout. Tests shorten it.
+	storeTimeout time.Duration
 
 	store     hookhub.Store
 	committer *ingest.Committer
@@ -94,6 +97,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Notify:    m.engine.Notify,
 		Queued:    m.engine.Queued,
 		Sender:    m.engine,
+
+		StoreTimeout: m.storeTimeout,
 	})
 	m.httpSrv = &http.Server{
 		Handler:           m.srv.Handler(),
@@ -127,7 +132,12 @@ func (m *Main) startDebug(ln net.Listener) {
 // startWorkers starts the group committer, the delivery engine and the
 // retention job.
 func (m *Main) startWorkers(store hookhub.Store) {
-	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{})
+	if m.storeTimeout <= 0 {
+		m.storeTimeout = server.DefaultStoreTimeout
+	}
+	// The commit gets the same bound as the lookup, so a sender waits at
+	// most about two store timeouts for its answer.
+	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{Timeout: m.storeTimeout})
 	m.engine = delivery.New(delivery.Options{
 		Store:   store,
 		Logger:  m.Logger,

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -23,14 +24,11 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
 		return
 	}
-	cs, err := s.sources.get(r.Context(), key)
+	cs, err := s.lookupSource(r, key)
 	if err == nil && ((typ != "" && typ != cs.src.Type) || !alert.IntakePath(cs.src.Alert.Kind, sub)) {
 		err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
 	}
 	if err != nil {
-		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
-			err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
-		}
 		web.Error(w, r, err)
 		return
 	}
@@ -78,6 +76,24 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.accept(w, r, src, ev, alerts)
+}
+
+// lookupSource finds the source with key within the store timeout. An
+// unknown key is ENOTFOUND; any other failure means the store could not
+// answer, and the sender is told to retry (503), never that the endpoint is
+// gone or that something broke for good.
+func (s *Server) lookupSource(r *http.Request, key string) (*cachedSource, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
+	defer cancel()
+	cs, err := s.sources.get(ctx, key)
+	switch hookhub.ErrorCode(err) {
+	case "":
+		return cs, nil
+	case hookhub.ENOTFOUND:
+		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
+	}
+	web.Logger(r).Error("ingest source lookup failed", "err", err)
+	return nil, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not look up the webhook endpoint; retry later")
 }
 
 // hookPath splits /hooks/{key}[/] and /hooks/{type}/{key}/, each optionally

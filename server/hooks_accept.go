@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/hookhub/hookhub"
@@ -25,9 +26,11 @@ func (s *Server) understand(src *hookhub.Source, ev *hookhub.Event) error {
 // answers the source's configured response. Nothing is answered 2xx before
 // the commit.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
+	defer cancel()
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
-	ne.Deliveries = s.routing.Inbound(r.Context(), ev, src)
-	if err := s.committer.Submit(r.Context(), ne); err != nil {
+	ne.Deliveries = s.routing.Inbound(ctx, ev, src)
+	if err := s.committer.Submit(ctx, ne); err != nil {
 		web.Logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the webhook; retry later"))
 		return
@@ -38,7 +41,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	}
 	s.stream.publish(ev)
 	if ev.Status == hookhub.EventAccepted && len(alerts) > 0 {
-		if err := s.applyAlerts(r.Context(), src, ev, alerts); err != nil {
+		if err := s.applyAlerts(ctx, src, ev, alerts); err != nil {
 			web.Logger(r).Error("applying alerts failed", "source_id", src.ID, "event_id", ev.ID, "err", err)
 			web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not update incidents; retry later"))
 			return
@@ -71,7 +74,9 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, ev *hookhub.Even
 	if ev.Verification.Reason == "" {
 		ev.Verification.Reason = hookhub.ErrorMessage(cause)
 	}
-	if err := s.committer.Submit(r.Context(), &hookhub.NewEvent{Event: ev}); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
+	defer cancel()
+	if err := s.committer.Submit(ctx, &hookhub.NewEvent{Event: ev}); err != nil {
 		web.Logger(r).Warn("could not record rejected request", "err", err)
 	} else {
 		s.stream.publish(ev)

@@ -34,11 +34,21 @@ type Options struct {
 	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// StoreTimeout bounds each step of ingest that waits for the store (the
+	// source lookup, the commit), so a hung database answers senders 503 in
+	// seconds rather than never. Default 5s; the committer's own timeout
+	// should be no longer.
+	StoreTimeout time.Duration
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
 	ReopenWindow time.Duration
 }
+
+// DefaultStoreTimeout is how long ingest waits for the store in one step.
+// Senders commonly give up after 10 to 30 seconds (GitHub after 10), so a
+// lookup and a commit together stay under that.
+const DefaultStoreTimeout = 5 * time.Second
 
 // Sender sends one delivery now and records the attempt.
 type Sender interface {
@@ -61,6 +71,7 @@ type Server struct {
 	sources   *sourceCache
 
 	reopenWindow time.Duration
+	storeTimeout time.Duration
 	routing      *routing.Table
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
@@ -84,6 +95,9 @@ func New(o Options) *Server {
 	if o.Queued == nil {
 		o.Queued = func(*hookhub.Event) { o.Notify() }
 	}
+	if o.StoreTimeout <= 0 {
+		o.StoreTimeout = DefaultStoreTimeout
+	}
 	switch {
 	case o.ReopenWindow == 0:
 		o.ReopenWindow = time.Hour
@@ -92,6 +106,7 @@ func New(o Options) *Server {
 	}
 	return &Server{
 		reopenWindow: o.ReopenWindow,
+		storeTimeout: o.StoreTimeout,
 		store:        o.Store,
 		log:          o.Logger,
 		metrics:      o.Metrics,

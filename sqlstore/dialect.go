@@ -119,6 +119,9 @@ func sqliteCode(err error) string {
 	case sqliteConstraintForeignKey:
 		return hookhub.EINVALID
 	}
+	if sqliteUnavailable(e.Code()) {
+		return hookhub.EUNAVAILABLE
+	}
 	return ""
 }
 
@@ -133,6 +136,9 @@ func postgresCode(err error) string {
 		return hookhub.ECONFLICT
 	case "23503": // foreign_key_violation
 		return hookhub.EINVALID
+	}
+	if postgresUnavailable(e.SQLState()) {
+		return hookhub.EUNAVAILABLE
 	}
 	return ""
 }
