@@ -31,25 +31,39 @@ type Delivery struct {
 	LastError     string
 	// Held marks a pending delivery waiting for its paused destination to
 	// be resumed; it is not attempted until then.
-	Held      bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Held bool
+	// LeaseToken names the claim that holds the delivery: a fresh one is
+	// set by every ClaimDeliveries, "" when no claim holds it.
+	LeaseToken string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
-// Attempt is one HTTP request of a delivery and what came back.
+// Attempt is one try of a delivery — an HTTP request, or a publish to a
+// broker — and what came back, within the limits that Limit applies.
 type Attempt struct {
-	ID              string
-	DeliveryID      string
-	Number          int
-	Trigger         string
-	URL             string
-	RequestHeaders  map[string][]string // secrets masked
+	ID         string
+	DeliveryID string
+	Number     int
+	Trigger    string
+	// Target is where it went: the webhook URL, or the broker and its
+	// subject, topic or stream, with credentials masked.
+	Target string
+	// RequestHeaders are the request's headers, or the message's headers,
+	// properties or fields besides the body; secrets masked.
+	RequestHeaders map[string][]string
+	// StatusCode and ResponseHeaders are the HTTP answer (webhooks only).
 	StatusCode      int
 	ResponseHeaders map[string][]string
-	ResponseBody    string // first 64 KiB
-	DurationMS      int64
-	Error           string
-	StartedAt       time.Time
+	// ResponseBody is the receiver's body (first MaxAttemptBody bytes) or
+	// the broker's confirmation, such as the stream sequence it stored the
+	// message at.
+	ResponseBody string
+	DurationMS   int64
+	Error        string
+	StartedAt    time.Time
+	// Truncated names the parts cut to the limits (Truncated* constants).
+	Truncated []string
 }
 
 // DeliveryFilter selects deliveries for listing.
@@ -69,4 +83,12 @@ type AttemptResult struct {
 	Status        string    // pending (retry later), succeeded or failed
 	NextAttemptAt time.Time // when Status is pending
 	LastError     string
+	// LeaseToken is the token of the claim the attempt was made under (""
+	// for a delivery sent without a claim). The result counts only while
+	// the delivery is pending under that token: a late result, after the
+	// delivery finished or was claimed again, changes nothing.
+	LeaseToken string
+	// Stale is set by CompleteAttempts on a result that did not count: its
+	// lease was lost, or its delivery finished or no longer exists.
+	Stale bool
 }

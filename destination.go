@@ -10,18 +10,31 @@ const (
 	SignNone             = "none"
 )
 
-// Destination is where events are delivered: a webhook URL.
+// Destination is where events are delivered: a webhook URL, or an event bus
+// (see the Destination* types).
 type Destination struct {
 	ID          string
 	Name        string
 	Description string
-	URL         string
-	Method      string            // default POST
-	Headers     map[string]string // custom headers; values are secret
+	Type        string // DestinationWebhook (the default) or an event bus type
 
+	// Webhook settings.
+	URL     string
+	Method  string            // default POST
+	Headers map[string]string // custom headers; values are secret
 	Signing SigningConfig
-	Filter  Filter
-	Retry   RetryPolicy
+
+	// The settings of an event bus type: the one of Type is set, the others
+	// are nil.
+	EventBridge *EventBridgeSettings
+	NATS        *NATSSettings
+	RabbitMQ    *RabbitMQSettings
+	Redis       *RedisSettings
+	Kafka       *KafkaSettings
+	MQTT        *MQTTSettings
+
+	Filter Filter
+	Retry  RetryPolicy
 
 	TimeoutSec     int // default 15
 	Enabled        bool
@@ -79,11 +92,21 @@ const (
 
 // SetDefaults fills unset settings with the documented defaults.
 func (d *Destination) SetDefaults() {
-	if d.Method == "" {
-		d.Method = "POST"
+	if d.Type == "" {
+		d.Type = DestinationWebhook
 	}
-	if d.Signing.Scheme == "" {
-		d.Signing.Scheme = SignStandardWebhooks
+	if d.Type == DestinationWebhook {
+		if d.Method == "" {
+			d.Method = "POST"
+		}
+		if d.Signing.Scheme == "" {
+			d.Signing.Scheme = SignStandardWebhooks
+		}
+	} else if d.Signing.Scheme == "" {
+		d.Signing.Scheme = SignNone
+	}
+	if d.MQTT != nil && d.MQTT.QoS == 0 {
+		d.MQTT.QoS = 1
 	}
 	if d.TimeoutSec == 0 {
 		d.TimeoutSec = DefaultTimeoutSec
@@ -96,13 +119,18 @@ func (d *Destination) SetDefaults() {
 	}
 }
 
-// Validate checks a destination's own settings (the URL's safety, signing and
-// filters are checked by the netguard, signing and filter packages).
+// Validate checks a destination's own settings (the URL's safety, signing,
+// filters and templates are checked by the netguard, signing, filter and
+// sender packages).
 func (d *Destination) Validate() error {
-	switch {
-	case d.Name == "" || len(d.Name) > 200:
+	if d.Name == "" || len(d.Name) > 200 {
 		return Errorf(EINVALID, "name is required (at most 200 characters)")
-	case d.Method != "POST" && d.Method != "PUT" && d.Method != "PATCH":
+	}
+	if err := d.validateType(); err != nil {
+		return err
+	}
+	switch {
+	case d.Type == DestinationWebhook && d.Method != "POST" && d.Method != "PUT" && d.Method != "PATCH":
 		return Errorf(EINVALID, "method must be POST, PUT or PATCH")
 	case d.TimeoutSec < 1 || d.TimeoutSec > 300:
 		return Errorf(EINVALID, "timeout_seconds must be between 1 and 300")

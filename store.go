@@ -65,7 +65,9 @@ type Store interface {
 	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*Delivery, error)
 	// CompleteAttempts records attempts and moves their deliveries on, releasing
 	// the leases, in one transaction. It also keeps each destination's count of
-	// consecutive failed deliveries (reset by a success).
+	// consecutive failed deliveries (reset by a success). Only the current
+	// lease holder's results count (see AttemptResult.LeaseToken); the others
+	// are marked Stale and change nothing.
 	CompleteAttempts(ctx context.Context, results []*AttemptResult) error
 	GetDelivery(ctx context.Context, id string) (*Delivery, error)
 	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, string, error)

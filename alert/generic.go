@@ -68,7 +68,7 @@ func genericResolved(cfg hookhub.AlertConfig, doc any, header http.Header, body 
 	if err != nil {
 		return false, err
 	}
-	return x.eval(body, header), nil
+	return x.eval(doc, header), nil
 }
 
 // validPath reports whether path is dotted segments, none empty.

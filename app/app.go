@@ -144,6 +144,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		Guard:   netguard.New(m.Config.OutboundAllow),
 		Now:     m.Now,
 		Workers: m.Config.DeliveryWorkers,
+		Lease:   m.Config.DeliveryLease,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})

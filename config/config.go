@@ -47,8 +47,9 @@ type Config struct {
 	AdminAPIKey     Secret
 	ShutdownTimeout time.Duration
 	DeliveryWorkers int
-	MaxBodyBytes    int64  // default source body limit
-	DebugListen     string // pprof listener; empty means none
+	DeliveryLease   time.Duration // how long a claimed delivery belongs to one process
+	MaxBodyBytes    int64         // default source body limit
+	DebugListen     string        // pprof listener; empty means none
 }
 
 // UsesPostgres reports whether the PostgreSQL store is selected.

@@ -58,6 +58,7 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{[]string{"--log-format", "xml"}, nil, "--log-format"},
 		{[]string{"--debug-listen", "6060"}, nil, "--debug-listen"},
 		{[]string{"--shutdown-timeout", "-1s"}, nil, "--shutdown-timeout"},
+		{nil, map[string]string{"HOOKHUB_DELIVERY_LEASE": "soon"}, "HOOKHUB_DELIVERY_LEASE"},
 		{nil, map[string]string{"HOOKHUB_SECRET_KEY": "short"}, "HOOKHUB_SECRET_KEY"},
 		{nil, map[string]string{"HOOKHUB_ADMIN_API_KEY": "abc"}, "HOOKHUB_ADMIN_API_KEY"},
 		{[]string{"--bogus"}, nil, "bogus"},

@@ -89,6 +89,9 @@ func settings(c *Config) []setting {
 		{name: "delivery-workers", def: "64", usage: "outbound requests in flight at once across all destinations",
 			set:  func(v string) error { n, err := positiveInt(v); c.DeliveryWorkers = n; return err },
 			show: func() string { return strconv.Itoa(c.DeliveryWorkers) }},
+		{name: "delivery-lease", def: "60s", usage: "how long a claimed delivery belongs to one process; a process that dies has its deliveries sent again after it (keep it above twice the largest destination timeout)",
+			set:  func(v string) error { d, err := positiveDuration(v); c.DeliveryLease = d; return err },
+			show: func() string { return c.DeliveryLease.String() }},
 		{name: "debug-listen", usage: "address for Go's pprof profiles at /debug/pprof/ (default: off; keep it on loopback)",
 			set: func(v string) error {
 				if v == "" {

@@ -137,10 +137,7 @@ func (e *Engine) unsent(d *hookhub.Delivery, dest *hookhub.Destination, why stri
 		Error:      why,
 		StartedAt:  e.opts.Now(),
 	}
-	if dest != nil {
-		at.URL = dest.URL
-	}
-	res := &hookhub.AttemptResult{Attempt: at, Status: hookhub.DeliveryFailed, LastError: why}
+	res := &hookhub.AttemptResult{Attempt: at, Status: hookhub.DeliveryFailed, LastError: why, LeaseToken: d.LeaseToken}
 	return outcome{res: res, destID: d.DestinationID, v: verdict{status: hookhub.DeliveryFailed, lastError: why}}
 }
 

@@ -1,16 +1,12 @@
 package delivery
 
 import (
-	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/retry"
+	"github.com/hookhub/hookhub/sender"
 )
-
-// goneReason is why a destination is disabled when its receiver answers 410.
-const goneReason = "receiver answered 410 Gone"
 
 // verdict is what one attempt means for its delivery.
 type verdict struct {
@@ -21,36 +17,22 @@ type verdict struct {
 	exhausted bool      // failed because no retry is left
 }
 
-// decide turns the answer to attempt number n into the delivery's next state.
-// A failed attempt waits what the retry policy says or, on 429 and 503, what
-// the receiver asked in Retry-After if that is longer (within retry's bounds).
-func decide(p hookhub.RetryPolicy, n int, ans answer, errText string, now time.Time, jitter func() float64) verdict {
-	switch retry.Classify(ans.status, ans.err) {
+// decide turns the result of attempt number n into the delivery's next state.
+// A failed attempt waits what the retry policy says or, if longer, what the
+// sender asked for (a receiver's Retry-After, a broker's throttling).
+func decide(p hookhub.RetryPolicy, n int, res sender.Result, now time.Time, jitter func() float64) verdict {
+	why := orText(res.Reason, orText(res.Error, "no response"))
+	switch res.Outcome {
 	case retry.Success:
 		return verdict{status: hookhub.DeliverySucceeded}
 	case retry.Disable:
-		return verdict{status: hookhub.DeliveryFailed, lastError: goneReason, disable: true}
+		return verdict{status: hookhub.DeliveryFailed, lastError: why, disable: true}
+	case retry.Fail:
+		return verdict{status: hookhub.DeliveryFailed, lastError: why}
 	}
-	lastErr := failureText(ans, errText)
 	delay, ok := retry.NextDelay(p, n-1, jitter)
 	if !ok {
-		return verdict{status: hookhub.DeliveryFailed, lastError: lastErr, exhausted: true}
+		return verdict{status: hookhub.DeliveryFailed, lastError: why, exhausted: true}
 	}
-	if ans.status == http.StatusTooManyRequests || ans.status == http.StatusServiceUnavailable {
-		if asked, ok := retry.RetryAfter(ans.headers, now); ok {
-			delay = max(delay, asked)
-		}
-	}
-	return verdict{status: hookhub.DeliveryPending, next: now.Add(delay), lastError: lastErr}
-}
-
-// failureText says why an attempt did not succeed, for the delivery's last error.
-func failureText(ans answer, errText string) string {
-	if ans.status != 0 {
-		return fmt.Sprintf("receiver answered %d %s", ans.status, http.StatusText(ans.status))
-	}
-	if errText != "" {
-		return errText
-	}
-	return "no response"
+	return verdict{status: hookhub.DeliveryPending, next: now.Add(max(delay, res.RetryAfter)), lastError: why}
 }

@@ -1,48 +1,43 @@
 package delivery
 
 import (
-	"errors"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/retry"
+	"github.com/hookhub/hookhub/sender"
 )
 
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	policy := hookhub.RetryPolicy{MaxRetries: 3, ScheduleSeconds: []int{10, 20}}
-	retryAfter := func(v string) http.Header { return http.Header{"Retry-After": {v}} }
+	failed := sender.Result{Outcome: retry.Retry, Reason: "receiver answered 500 Internal Server Error"}
 	tests := []struct {
 		name      string
 		n         int
-		ans       answer
+		res       sender.Result
 		status    string
 		next      time.Duration
 		lastError string
 		disable   bool
 		exhausted bool
 	}{
-		{"2xx succeeds", 1, answer{status: 204}, hookhub.DeliverySucceeded, 0, "", false, false},
-		{"500 retries on schedule", 1, answer{status: 500}, hookhub.DeliveryPending, 10 * time.Second, "receiver answered 500 Internal Server Error", false, false},
-		{"schedule's last entry repeats", 3, answer{status: 500}, hookhub.DeliveryPending, 20 * time.Second, "receiver answered 500 Internal Server Error", false, false},
-		{"no retry left", 4, answer{status: 500}, hookhub.DeliveryFailed, 0, "receiver answered 500 Internal Server Error", false, true},
-		{"302 is retried", 1, answer{status: 302}, hookhub.DeliveryPending, 10 * time.Second, "receiver answered 302 Found", false, false},
-		{"410 disables", 1, answer{status: 410}, hookhub.DeliveryFailed, 0, goneReason, true, false},
-		{"network error retries", 1, answer{err: errors.New("reset")}, hookhub.DeliveryPending, 10 * time.Second, "connection reset", false, false},
-		{"429 Retry-After longer than schedule", 1, answer{status: 429, headers: retryAfter("120")}, hookhub.DeliveryPending, 120 * time.Second, "receiver answered 429 Too Many Requests", false, false},
-		{"503 Retry-After shorter than schedule", 1, answer{status: 503, headers: retryAfter("2")}, hookhub.DeliveryPending, 10 * time.Second, "receiver answered 503 Service Unavailable", false, false},
-		{"500 Retry-After ignored", 1, answer{status: 500, headers: retryAfter("120")}, hookhub.DeliveryPending, 10 * time.Second, "receiver answered 500 Internal Server Error", false, false},
-		{"429 Retry-After capped", 1, answer{status: 429, headers: retryAfter("999999")}, hookhub.DeliveryPending, time.Hour, "receiver answered 429 Too Many Requests", false, false},
+		{"success", 1, sender.Result{Outcome: retry.Success}, hookhub.DeliverySucceeded, 0, "", false, false},
+		{"retry on schedule", 1, failed, hookhub.DeliveryPending, 10 * time.Second, failed.Reason, false, false},
+		{"schedule's last entry repeats", 3, failed, hookhub.DeliveryPending, 20 * time.Second, failed.Reason, false, false},
+		{"no retry left", 4, failed, hookhub.DeliveryFailed, 0, failed.Reason, false, true},
+		{"disable", 1, sender.Result{Outcome: retry.Disable, Reason: "gone"}, hookhub.DeliveryFailed, 0, "gone", true, false},
+		{"fail for good", 1, sender.Result{Outcome: retry.Fail, Reason: "too large"}, hookhub.DeliveryFailed, 0, "too large", false, false},
+		{"error text without a reason", 1, sender.Result{Error: "connection reset"}, hookhub.DeliveryPending, 10 * time.Second, "connection reset", false, false},
+		{"nothing said", 1, sender.Result{}, hookhub.DeliveryPending, 10 * time.Second, "no response", false, false},
+		{"asked wait longer than schedule", 1, sender.Result{Reason: "429", RetryAfter: 2 * time.Minute}, hookhub.DeliveryPending, 2 * time.Minute, "429", false, false},
+		{"asked wait shorter than schedule", 1, sender.Result{Reason: "503", RetryAfter: 2 * time.Second}, hookhub.DeliveryPending, 10 * time.Second, "503", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			errText := ""
-			if tt.ans.err != nil {
-				errText = "connection reset"
-			}
-			v := decide(policy, tt.n, tt.ans, errText, now, nil)
+			v := decide(policy, tt.n, tt.res, now, nil)
 			if v.status != tt.status || v.lastError != tt.lastError || v.disable != tt.disable || v.exhausted != tt.exhausted {
 				t.Fatalf("decide = %+v", v)
 			}

@@ -14,15 +14,19 @@ import (
 const EventDestinationDisabled = "destination.disabled"
 
 // after acts on recorded outcomes: it logs deliveries that failed for good and
-// disables destinations that are gone or keep failing.
+// disables destinations that are gone or keep failing. A stale result (its
+// lease was lost) was not recorded and means nothing.
 func (e *Engine) after(ctx context.Context, recorded []outcome) {
 	failing := make(map[string]bool)
 	for _, o := range recorded {
 		switch {
+		case o.res.Stale:
+			e.log.Info("attempt result not recorded: the delivery was finished or claimed again meanwhile",
+				"delivery_id", o.res.Attempt.DeliveryID, "destination_id", o.destID)
 		case o.v.disable:
 			e.log.Warn("delivery failed: the receiver is gone",
 				"delivery_id", o.res.Attempt.DeliveryID, "destination_id", o.destID, "attempts", o.res.Attempt.Number)
-			e.disable(ctx, o.destID, goneReason)
+			e.disable(ctx, o.destID, o.v.lastError)
 		case o.v.exhausted:
 			e.log.Warn("delivery failed: no retries left",
 				"delivery_id", o.res.Attempt.DeliveryID, "destination_id", o.destID,

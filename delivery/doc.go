@@ -1,7 +1,9 @@
 // Package delivery is Hookhub's outbound engine: it claims due deliveries from the
-// store, sends each as a signed HTTP request to its destination, decides from the
-// answer whether the delivery succeeded, must be retried or has failed, and
-// records every attempt.
+// store, hands each to the sender of its destination's type (package sender: a
+// signed HTTP request for webhooks, a confirmed publish for event buses),
+// decides from the result whether the delivery succeeded, must be retried or
+// has failed, and records every attempt. Everything but the publish itself is
+// one code path for every destination type.
 //
 // The queue lives in the database (see hookhub.Store.ClaimDeliveries); this
 // package keeps only short-lived state in memory: claimed deliveries waiting for a
@@ -20,12 +22,17 @@
 //     receiver's latency; the rest are left to their lease and claimed again
 //     when it expires. That lets the engine claim past a slow destination's
 //     backlog to reach the others.
+//   - Leases. Each claim takes a fresh lease token and a result is recorded
+//     only under it: a worker that outlived its lease (a stalled process, a
+//     slow store) cannot undo what the delivery's next holder recorded.
 //   - Batching. Results are written by one recorder in transactions of up to
 //     BatchSize: whatever piled up while the previous batch was written.
-//   - Outcomes come from package retry: 2xx succeeds; 410 fails the delivery and
-//     disables the destination; anything else (network errors, timeouts, 3xx,
-//     since redirects are never followed, other statuses) is retried on the
-//     destination's schedule, or after Retry-After on 429 and 503 if longer.
+//   - Outcomes come from the sender: success; retry on the destination's
+//     schedule, or after the wait the sender asks for if longer; fail for good;
+//     or fail and disable the destination. For webhooks (package
+//     sender/webhook) 2xx succeeds, 410 disables, and anything else (network
+//     errors, timeouts, 3xx, since redirects are never followed, other
+//     statuses) is retried, after Retry-After on 429 and 503 if longer.
 //   - A disabled destination's due deliveries are failed at once, without a
 //     request, with the reason as their error, so nothing is sent and nothing
 //     piles up; they can be resent (RequeueDelivery, RequeueFailed) once the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/sender"
 )
 
 // Defaults for Options fields left zero.
@@ -73,6 +74,9 @@ type Options struct {
 	// too many failures). The default saves a destination.disabled event; a
 	// server that routes such events to subscribers should replace it.
 	OnDisabled func(ctx context.Context, d *hookhub.Destination, reason string)
+
+	// Senders adds or replaces senders by destination type (tests).
+	Senders map[string]sender.Builder
 }
 
 // Engine sends deliveries. Build it with New, run it with Start and stop it
@@ -81,7 +85,7 @@ type Engine struct {
 	opts    Options
 	log     *slog.Logger
 	guard   *netguard.Guard // nil with a custom Transport and no Guard
-	client  *http.Client
+	senders map[string]sender.Sender
 	dests   *cache[*hookhub.Destination]
 	sources *cache[*hookhub.Source]
 	rec     *recorder
@@ -107,7 +111,7 @@ func New(o Options) *Engine {
 		opts:    o,
 		log:     o.Logger.With("component", "delivery"),
 		guard:   guard,
-		client:  newClient(transport(o.Transport, guard)),
+		senders: newSenders(senderEnv(o, guard), o.Senders),
 		dests:   newCache(o.DestinationTTL, o.Store.GetDestination),
 		sources: newCache(o.DestinationTTL, o.Store.GetSource),
 		recent:  newRecentEvents(recentBudget),
@@ -144,11 +148,26 @@ func withDefaults(o Options) Options {
 	return o
 }
 
-func transport(custom http.RoundTripper, guard *netguard.Guard) http.RoundTripper {
-	if custom != nil {
-		return custom
+// maxResponseHeaderBytes bounds the headers of a receiver's answer: larger
+// ones fail the attempt, so that no receiver holds much of the engine's
+// memory.
+const maxResponseHeaderBytes = 1 << 20
+
+// senderEnv is what the engine lends its senders. Brokers dial through the
+// guard even with a custom HTTP transport: with no Guard, one with an empty
+// allowlist.
+func senderEnv(o Options, guard *netguard.Guard) sender.Env {
+	env := sender.Env{Guard: guard, Transport: o.Transport, CustomTransport: o.Transport != nil,
+		UserAgent: o.UserAgent, Logger: o.Logger}
+	if env.Guard == nil {
+		env.Guard = netguard.New(nil)
 	}
-	return guard.Transport()
+	if env.Transport == nil {
+		t := env.Guard.Transport()
+		t.MaxResponseHeaderBytes = maxResponseHeaderBytes
+		env.Transport = t
+	}
+	return env
 }
 
 // CheckURL reports whether raw is a destination URL the engine may send to:

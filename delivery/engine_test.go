@@ -217,11 +217,12 @@ func TestSendNow(t *testing.T) {
 	dest := h.destination(rc.url(), func(d *hookhub.Destination) { d.Enabled = false })
 	d := h.save(dest, 1, h.clock.Now().Add(time.Hour), hookhub.TriggerTest)[0]
 
-	a, err := h.eng.SendNow(context.Background(), d)
+	res, err := h.eng.SendNow(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.StatusCode != 200 || a.Trigger != hookhub.TriggerTest || a.Number != 1 || a.DeliveryID != d.ID {
+	a := res.Attempt
+	if res.Status != hookhub.DeliverySucceeded || a.StatusCode != 200 || a.Trigger != hookhub.TriggerTest || a.Number != 1 || a.DeliveryID != d.ID {
 		t.Errorf("attempt %+v", a)
 	}
 	if got := h.delivery(d.ID); got.Status != hookhub.DeliverySucceeded || got.AttemptCount != 1 {

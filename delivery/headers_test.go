@@ -54,7 +54,7 @@ func TestRequestHeadersAndSignature(t *testing.T) {
 	if rec.Get("X-Hookhub-Delivery") != d.ID || rec.Get("Webhook-Id") != d.ID || rec.Get("X-Hookhub-Event") != "order.created" {
 		t.Errorf("recorded headers lack the ids: %v", a.RequestHeaders)
 	}
-	if a.URL != dest.URL || a.StatusCode != 200 || a.Trigger != hookhub.TriggerInitial || a.Number != 1 {
+	if a.Target != dest.URL || a.StatusCode != 200 || a.Trigger != hookhub.TriggerInitial || a.Number != 1 {
 		t.Errorf("attempt %+v", a)
 	}
 }

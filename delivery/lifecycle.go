@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/retry"
+	"github.com/hookhub/hookhub/sender"
 )
 
 // Start runs the engine in the background until Stop is called or ctx ends.
@@ -39,6 +41,7 @@ func (e *Engine) Start(ctx context.Context) {
 		close(e.rec.in)
 		<-e.rec.closed
 		abort()
+		e.closeSenders()
 		close(e.loopEnd)
 	}()
 }
@@ -75,17 +78,18 @@ func (e *Engine) Stop(ctx context.Context) error {
 // job back to the loop.
 func (e *Engine) send(ctx context.Context, j *job, timeout time.Duration) {
 	defer func() { e.done <- j }()
-	at, ans := e.attempt(ctx, j, timeout)
-	if ans.err != nil && ctx.Err() != nil {
+	at, res := e.attempt(ctx, j, timeout)
+	if res.Outcome != retry.Success && ctx.Err() != nil {
 		return // the engine gave up on it, not the receiver: its lease brings it back
 	}
-	e.rec.add(e.outcome(j, at, ans))
+	e.rec.add(e.outcome(j, at, res))
 }
 
 // outcome decides what an attempt means for its delivery.
-func (e *Engine) outcome(j *job, at hookhub.Attempt, ans answer) outcome {
-	v := decide(j.dest.Retry, at.Number, ans, at.Error, e.opts.Now(), rand.Float64)
-	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError}
+func (e *Engine) outcome(j *job, at hookhub.Attempt, sent sender.Result) outcome {
+	v := decide(j.dest.Retry, at.Number, sent, e.opts.Now(), rand.Float64)
+	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError,
+		LeaseToken: j.d.LeaseToken}
 	return outcome{res: res, destID: j.dest.ID, v: v}
 }
 
@@ -96,7 +100,7 @@ func (e *Engine) outcome(j *job, at hookhub.Attempt, ans answer) outcome {
 // d must already be stored. So that the engine does not claim it at the same
 // time, store it with NextAttemptAt at least a lease ahead; if the attempt fails
 // it is retried on the destination's schedule like any other.
-func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Attempt, error) {
+func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.AttemptResult, error) {
 	ev, err := e.opts.Store.GetEvent(ctx, d.EventID)
 	if err != nil {
 		return nil, err
@@ -110,13 +114,13 @@ func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Att
 		return nil, err
 	}
 	j := &job{d: d, ev: ev, dest: dest, forward: forward}
-	at, ans := e.attempt(ctx, j, destTimeout(dest))
-	o := e.outcome(j, at, ans)
+	at, res := e.attempt(ctx, j, destTimeout(dest))
+	o := e.outcome(j, at, res)
 	if err := e.opts.Store.CompleteAttempts(ctx, []*hookhub.AttemptResult{o.res}); err != nil {
 		return nil, err
 	}
 	e.after(ctx, []outcome{o})
-	return &o.res.Attempt, nil
+	return o.res, nil
 }
 
 // releaseHeld periodically releases deliveries left held for destinations

@@ -1,73 +1,31 @@
 package filter
 
 import (
-	"reflect"
-	"strings"
+	"context"
 
-	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
-	"cel.dev/cel-go/common/types"
-	"cel.dev/cel-go/ext"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/expr"
 )
 
-// Limits on user-written expressions, so one destination's filter cannot
-// slow routing for everyone.
-const (
-	maxExpressionBytes = 4096
-	maxCost            = 100_000 // CEL cost units per evaluation
-)
-
-// celEvent is the event as a CEL expression sees it. Declaring it as a
-// native type, rather than a map, lets the checker reject a misspelt field
-// or a non-boolean result when the filter is saved.
-type celEvent struct {
-	Type     string            `cel:"type"`
-	Severity string            `cel:"severity"`
-	SourceID string            `cel:"source_id"`
-	Payload  map[string]any    `cel:"payload"`
-	Headers  map[string]string `cel:"headers"`
-}
-
-// expression is a compiled CEL filter.
+// expression is a compiled CEL filter over the variable event (see
+// expr.Event), in the environment and under the limits every Hookhub
+// expression shares.
 type expression struct {
-	prg         cel.Program
+	prg         *expr.Program
 	usesPayload bool
 	usesHeaders bool
 }
 
-// newEnv builds the CEL environment. It is built per compile so nothing is
-// shared between filters.
-func newEnv() (*cel.Env, error) {
-	return cel.NewEnv(
-		ext.NativeTypes(reflect.TypeFor[celEvent](), ext.ParseStructTags(true)),
-		cel.Variable("event", cel.ObjectType("filter.celEvent")),
-		ext.Strings(),
-		cel.ParserExpressionSizeLimit(maxExpressionBytes),
-	)
-}
-
 func compileExpression(src string) (*expression, error) {
-	env, err := newEnv()
+	// A dyn result is accepted because payload fields are untyped; a
+	// non-bool value at evaluation then simply does not match.
+	prg, err := expr.CompileBool(expr.EventEnv(), src)
 	if err != nil {
-		return nil, err
+		return nil, hookhub.Errorf(hookhub.EINVALID, "filter expression %s", hookhub.ErrorMessage(err))
 	}
-	checked, issues := env.Compile(src)
-	if issues.Err() != nil {
-		return nil, hookhub.Errorf(hookhub.EINVALID, "filter expression does not compile: %s", strings.TrimSpace(issues.String()))
-	}
-	// dyn is accepted because payload fields are untyped; a non-bool value at
-	// evaluation then simply does not match.
-	if k := checked.OutputType().Kind(); k != types.BoolKind && k != types.DynKind {
-		return nil, hookhub.Errorf(hookhub.EINVALID,
-			"filter expression must evaluate to true or false, but it returns %s", checked.OutputType())
-	}
-	prg, err := env.Program(checked, cel.CostLimit(maxCost))
-	if err != nil {
-		return nil, hookhub.Errorf(hookhub.EINVALID, "filter expression: %s", err)
-	}
-	fields, whole := references(checked.NativeRep())
+	fields, whole := references(prg.AST())
 	return &expression{prg: prg, usesPayload: whole || fields["payload"], usesHeaders: whole || fields["headers"]}, nil
 }
 
@@ -96,31 +54,13 @@ func references(a *ast.AST) (fields map[string]bool, whole bool) {
 // eval runs the expression; any evaluation error or non-bool result is no
 // match.
 func (x *expression) eval(in Input) bool {
-	ev := &celEvent{Type: in.Type, Severity: in.Severity, SourceID: in.SourceID, Payload: in.Payload}
-	if ev.Payload == nil {
+	ev := &expr.Event{ID: in.ID, Type: in.Type, Severity: in.Severity, SourceID: in.SourceID, Payload: in.Payload}
+	if in.Payload == nil {
 		ev.Payload = map[string]any{}
 	}
 	if x.usesHeaders {
-		ev.Headers = flattenHeaders(in.Headers)
+		ev.Headers = expr.Headers(in.Headers)
 	}
-	out, _, err := x.prg.Eval(map[string]any{"event": ev})
-	if err != nil {
-		return false
-	}
-	b, ok := out.Value().(bool)
-	return ok && b
-}
-
-// flattenHeaders lower-cases names, since CEL map keys are exact, and joins
-// repeated values as HTTP does (RFC 9110 §5.3).
-func flattenHeaders(h map[string][]string) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, v := range h {
-		k = strings.ToLower(k)
-		if prev, ok := out[k]; ok {
-			v = append([]string{prev}, v...)
-		}
-		out[k] = strings.Join(v, ", ")
-	}
-	return out
+	ok, err := x.prg.EvalBool(context.Background(), expr.EventVars(ev))
+	return err == nil && ok
 }

@@ -6,10 +6,11 @@
 //   - EventTypes: globs over dot-separated event types (see matchGlob).
 //   - Severities: exact severities, compared case-insensitively.
 //   - SourceIDs: exact source IDs.
-//   - Expression: a CEL expression over the variable event, with fields
-//     type, severity, source_id (strings), payload (the decoded JSON body,
-//     a map) and headers (a map from lower-case header name to its values
-//     joined by ", "). Example:
+//   - Expression: a CEL expression over the variable event (expr.Event),
+//     with fields id, type, severity, source_id (strings), payload (the
+//     decoded JSON body) and headers (a map from lower-case header name to
+//     its values joined by ", "), compiled in the environment and limits
+//     every Hookhub expression shares (package expr). Example:
 //     event.type == "push" && event.payload.ref == "refs/heads/main".
 //
 // Filters are compiled once, when a destination is saved, so mistakes are
@@ -25,10 +26,11 @@ import (
 
 // Input is what a filter looks at for one event.
 type Input struct {
+	ID       string
 	Type     string
 	Severity string
 	SourceID string
-	Payload  map[string]any      // decoded JSON body; nil when not an object or not decoded
+	Payload  any                 // decoded JSON body; nil when not JSON or not decoded
 	Headers  map[string][]string // request headers as received
 }
 

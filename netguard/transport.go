@@ -33,3 +33,10 @@ func (g *Guard) Transport() *http.Transport {
 		ExpectContinueTimeout: time.Second,
 	}
 }
+
+// Dialer returns a dialer whose every connection passes the guard, for
+// clients that are not HTTP (message brokers). Its timeout bounds the
+// connect alone; callers bound the whole exchange with a context.
+func (g *Guard) Dialer() *net.Dialer {
+	return &net.Dialer{Timeout: dialTimeout, KeepAlive: keepAlive, Control: g.Control}
+}

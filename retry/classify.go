@@ -8,6 +8,7 @@ const (
 	Retry   Outcome = iota // try again later, if retries are left
 	Success                // the receiver accepted the event
 	Disable                // the receiver is gone for good; stop and disable the destination
+	Fail                   // this delivery can never succeed as it is; fail it without retrying
 )
 
 // String returns the outcome's name.
@@ -17,6 +18,8 @@ func (o Outcome) String() string {
 		return "success"
 	case Disable:
 		return "disable"
+	case Fail:
+		return "fail"
 	}
 	return "retry"
 }

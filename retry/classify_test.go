@@ -48,7 +48,7 @@ func TestClassify(t *testing.T) {
 func TestOutcomeString(t *testing.T) {
 	t.Parallel()
 	var zero retry.Outcome
-	for o, want := range map[retry.Outcome]string{zero: "retry", retry.Success: "success", retry.Disable: "disable"} {
+	for o, want := range map[retry.Outcome]string{zero: "retry", retry.Success: "success", retry.Disable: "disable", retry.Fail: "fail"} {
 		if o.String() != want {
 			t.Errorf("%d.String() = %q, want %q", o, o.String(), want)
 		}

@@ -88,7 +88,7 @@ type lazyInput struct {
 }
 
 func newLazyInput(ev *hookhub.Event, severity, sourceID string) *lazyInput {
-	return &lazyInput{ev: ev, in: filter.Input{Type: ev.Type, Severity: severity, SourceID: sourceID, Headers: ev.Headers}}
+	return &lazyInput{ev: ev, in: filter.Input{ID: ev.ID, Type: ev.Type, Severity: severity, SourceID: sourceID, Headers: ev.Headers}}
 }
 
 func (l *lazyInput) get(m *filter.Matcher) filter.Input {

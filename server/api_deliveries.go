@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -29,7 +30,8 @@ type deliveryJSON struct {
 type attemptJSON struct {
 	Number          int                 `json:"number"`
 	Trigger         string              `json:"trigger"`
-	URL             string              `json:"url"`
+	Target          string              `json:"target"`
+	URL             string              `json:"url,omitempty"` // webhook attempts: the target
 	StartedAt       time.Time           `json:"started_at"`
 	DurationMS      int64               `json:"duration_ms"`
 	StatusCode      int                 `json:"status_code"`
@@ -37,6 +39,7 @@ type attemptJSON struct {
 	ResponseHeaders map[string][]string `json:"response_headers"`
 	ResponseBody    string              `json:"response_body"`
 	Error           string              `json:"error,omitempty"`
+	Truncated       []string            `json:"truncated,omitempty"`
 }
 
 func deliveryOut(d *hookhub.Delivery, attempts []*hookhub.Attempt) deliveryJSON {
@@ -56,9 +59,9 @@ func deliveryOut(d *hookhub.Delivery, attempts []*hookhub.Attempt) deliveryJSON 
 
 func attemptOut(a *hookhub.Attempt) attemptJSON {
 	return attemptJSON{
-		Number: a.Number, Trigger: a.Trigger, URL: a.URL, StartedAt: a.StartedAt.UTC(), DurationMS: a.DurationMS,
+		Number: a.Number, Trigger: a.Trigger, Target: a.Target, URL: webhookURL(a.Target), StartedAt: a.StartedAt.UTC(), DurationMS: a.DurationMS,
 		StatusCode: a.StatusCode, RequestHeaders: a.RequestHeaders, ResponseHeaders: a.ResponseHeaders,
-		ResponseBody: a.ResponseBody, Error: a.Error,
+		ResponseBody: a.ResponseBody, Error: a.Error, Truncated: a.Truncated,
 	}
 }
 
@@ -180,12 +183,22 @@ func (s *Server) handleTestDestination(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	a, err := s.sender.SendNow(r.Context(), d)
+	res, err := s.sender.SendNow(r.Context(), d)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"delivery_id": d.ID, "event_id": d.EventID, "success": a.StatusCode >= 200 && a.StatusCode < 300, "attempt": attemptOut(a)})
+	web.JSON(w, http.StatusOK, map[string]any{"delivery_id": d.ID, "event_id": d.EventID,
+		"success": res.Status == hookhub.DeliverySucceeded, "attempt": attemptOut(&res.Attempt)})
+}
+
+// webhookURL is an attempt's target when it is an HTTP URL, shown as the
+// attempt's url too for the clients that read that field.
+func webhookURL(target string) string {
+	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
+		return target
+	}
+	return ""
 }
 
 // sendPing queues the ping a destination gets right after it is created.

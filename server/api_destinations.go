@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -19,12 +20,15 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 	}
 	now := s.now().UTC()
 	d := &hookhub.Destination{ID: hookhub.NewID(hookhub.PrefixDestination), Enabled: true, AllowManualDispatch: true, CreatedAt: now, UpdatedAt: now}
-	in.apply(d)
+	if err := in.apply(d); err != nil {
+		web.Error(w, r, err)
+		return
+	}
 	if err := checkDestination(d, now); err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	if err := s.checkReachable(d.URL); err != nil {
+	if err := s.checkReachable(d); err != nil {
 		web.Error(w, r, err)
 		return
 	}
@@ -36,8 +40,13 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	s.routing.Invalidate()
-	if err := s.sendPing(r, d); err != nil {
-		web.Logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
+	// A new webhook gets a ping so its receiver sees it is wired up. An event
+	// bus gets none: its consumers would take a ping for an event; POST
+	// /test publishes a test message when asked.
+	if d.Type == hookhub.DestinationWebhook {
+		if err := s.sendPing(r, d); err != nil {
+			web.Logger(r).Warn("could not queue ping", "destination_id", d.ID, "err", err)
+		}
 	}
 	out := destinationOut(d)
 	out.Secret = d.Signing.Secret
@@ -81,7 +90,9 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 	var newSecret string
 	s.updateDestinationThen(w, r, func(d *hookhub.Destination) error {
 		wasPaused = d.Paused
-		in.apply(d)
+		if err := in.apply(d); err != nil {
+			return err
+		}
 		if in.Enabled != nil && *in.Enabled {
 			d.DisabledReason, d.ConsecutiveFailures = "", 0
 		}
@@ -207,7 +218,7 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 		web.Error(w, r, err)
 		return
 	}
-	oldURL := d.URL
+	oldTarget := targetKey(d)
 	if err := change(d); err != nil {
 		web.Error(w, r, err)
 		return
@@ -217,10 +228,10 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 		web.Error(w, r, err)
 		return
 	}
-	// Only a new URL is checked against the guard, so that a destination
+	// Only a new address is checked against the guard, so that a destination
 	// the allowlist no longer covers can still be renamed or disabled.
-	if d.URL != oldURL {
-		if err := s.checkReachable(d.URL); err != nil {
+	if targetKey(d) != oldTarget {
+		if err := s.checkReachable(d); err != nil {
 			web.Error(w, r, err)
 			return
 		}
@@ -240,24 +251,37 @@ func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, c
 	web.JSON(w, http.StatusOK, out)
 }
 
-// urlChecker is offered by a Sender that guards its outbound connections
-// (the delivery engine), so that a URL it would refuse is refused when saved.
-type urlChecker interface {
-	CheckURL(raw string) error
+// destinationChecker is offered by a Sender that knows every destination
+// type (the delivery engine), so that settings it would refuse — an address
+// outside the outbound allowlist, a template that does not compile — are
+// refused when saved.
+type destinationChecker interface {
+	CheckDestination(d *hookhub.Destination) error
 }
 
-// checkReachable refuses a destination URL whose host is an address the
-// sender may not connect to, such as 127.0.0.1 outside the outbound
-// allowlist. Host names are checked by the sender when they resolve.
-func (s *Server) checkReachable(raw string) error {
-	c, ok := s.sender.(urlChecker)
+// checkReachable refuses a destination whose address the sender may not
+// connect to, such as 127.0.0.1 outside the outbound allowlist, or whose
+// settings its sender cannot use. Host names are checked when they resolve.
+func (s *Server) checkReachable(d *hookhub.Destination) error {
+	c, ok := s.sender.(destinationChecker)
 	if !ok {
 		return nil
 	}
-	if err := c.CheckURL(raw); err != nil {
-		return hookhub.Errorf(hookhub.EINVALID, "url: %s", hookhub.ErrorMessage(err))
+	if err := c.CheckDestination(d); err != nil {
+		field := d.Type
+		if d.Type == hookhub.DestinationWebhook {
+			field = "url"
+		}
+		return hookhub.Errorf(hookhub.EINVALID, "%s: %s", field, hookhub.ErrorMessage(err))
 	}
 	return nil
+}
+
+// targetKey sums up where a destination delivers to, to tell whether an
+// update changed it.
+func targetKey(d *hookhub.Destination) string {
+	b, _ := json.Marshal([]any{d.Type, d.URL, d.EventBridge, d.NATS, d.RabbitMQ, d.Redis, d.Kafka, d.MQTT})
+	return string(b)
 }
 
 // checkDestination fills defaults and validates everything a destination
@@ -268,10 +292,13 @@ func checkDestination(d *hookhub.Destination, now time.Time) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	if err := netguard.CheckURL(d.URL); err != nil {
+	if _, err := filter.Compile(d.Filter); err != nil {
 		return err
 	}
-	if _, err := filter.Compile(d.Filter); err != nil {
+	if d.Type != hookhub.DestinationWebhook {
+		return nil
+	}
+	if err := netguard.CheckURL(d.URL); err != nil {
 		return err
 	}
 	probe := d.Signing

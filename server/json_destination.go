@@ -15,8 +15,9 @@ type destinationJSON struct {
 	ID                  string            `json:"id"`
 	Name                string            `json:"name"`
 	Description         string            `json:"description"`
-	URL                 string            `json:"url"`
-	Method              string            `json:"method"`
+	Type                string            `json:"type"`
+	URL                 string            `json:"url,omitempty"`
+	Method              string            `json:"method,omitempty"`
 	Headers             map[string]string `json:"headers"`
 	Signing             signingJSON       `json:"signing"`
 	Filter              filterJSON        `json:"filter"`
@@ -32,6 +33,7 @@ type destinationJSON struct {
 	Secret              string            `json:"secret,omitempty"`
 	CreatedAt           time.Time         `json:"created_at"`
 	UpdatedAt           time.Time         `json:"updated_at"`
+	busJSON
 }
 
 type signingJSON struct {
@@ -66,7 +68,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		h[k] = masked
 	}
 	out := destinationJSON{
-		ID: d.ID, Name: d.Name, Description: d.Description, URL: d.URL, Method: d.Method, Headers: h,
+		ID: d.ID, Name: d.Name, Description: d.Description, Type: d.Type, URL: d.URL, Method: d.Method, Headers: h,
 		Signing: signingJSON{Scheme: d.Signing.Scheme, Header: d.Signing.Header, TimestampHeader: d.Signing.TimestampHeader},
 		Filter: filterJSON{EventTypes: nonNil(d.Filter.EventTypes), Severities: nonNil(d.Filter.Severities),
 			SourceIDs: nonNil(d.Filter.SourceIDs), Expression: d.Filter.Expression},
@@ -74,6 +76,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason, Paused: d.Paused,
 		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
 		ConsecutiveFailures: d.ConsecutiveFailures, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+		busJSON: busOut(d),
 	}
 	if !d.Signing.PreviousUntil.IsZero() && d.Signing.PreviousSecret != "" {
 		t := d.Signing.PreviousUntil.UTC()
@@ -86,6 +89,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 type destinationInput struct {
 	Name                *string            `json:"name"`
 	Description         *string            `json:"description"`
+	Type                *string            `json:"type"`
 	URL                 *string            `json:"url"`
 	Method              *string            `json:"method"`
 	Headers             *map[string]string `json:"headers"`
@@ -98,11 +102,22 @@ type destinationInput struct {
 	AllowManualDispatch *bool              `json:"allow_manual_dispatch"`
 	MaxConcurrency      *int               `json:"max_concurrency"`
 	RateLimit           *float64           `json:"rate_limit"`
+	busInput
 }
 
 // apply copies the given fields onto d. A header sent as "<masked>" keeps its
-// stored value, so a client can send back what it read.
-func (in *destinationInput) apply(d *hookhub.Destination) {
+// stored value, so a client can send back what it read. A change of type
+// drops the settings of the old one.
+func (in *destinationInput) apply(d *hookhub.Destination) error {
+	oldType := orDefaultType(d.Type)
+	setIf(&d.Type, in.Type)
+	d.Type = orDefaultType(d.Type)
+	if d.Type != oldType && oldType == hookhub.DestinationWebhook {
+		d.URL, d.Method, d.Headers, d.Signing = "", "", nil, hookhub.SigningConfig{}
+	}
+	if d.Type != oldType && d.Type == hookhub.DestinationWebhook {
+		d.Signing = hookhub.SigningConfig{}
+	}
 	setIf(&d.Name, in.Name)
 	setIf(&d.Description, in.Description)
 	setIf(&d.URL, in.URL)
@@ -140,4 +155,12 @@ func (in *destinationInput) apply(d *hookhub.Destination) {
 			d.Retry.MaxRetries = *rt.MaxRetries
 		}
 	}
+	return in.busInput.apply(d, oldType)
+}
+
+func orDefaultType(t string) string {
+	if t == "" {
+		return hookhub.DestinationWebhook
+	}
+	return t
 }

@@ -52,7 +52,7 @@ const DefaultStoreTimeout = 5 * time.Second
 
 // Sender sends one delivery now and records the attempt.
 type Sender interface {
-	SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Attempt, error)
+	SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.AttemptResult, error)
 }
 
 // Server answers Hookhub's HTTP requests.

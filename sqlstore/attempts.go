@@ -2,14 +2,18 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hookhub/hookhub"
 )
 
-const attemptCols = `id, delivery_id, number, trigger_kind, url, request_headers, status_code,
-	response_headers, response_body, duration_ms, error, started_at`
+const attemptCols = `id, delivery_id, number, trigger_kind, target, request_headers, status_code,
+	response_headers, response_body, duration_ms, error, started_at, truncated`
 
+// attemptDefaults fills what the caller left unset and cuts the attempt to
+// what is kept, whoever made it.
 func (s *Store) attemptDefaults(a *hookhub.Attempt) {
+	a.Limit()
 	if a.ID == "" {
 		a.ID = hookhub.NewID(hookhub.PrefixAttempt)
 	}
@@ -24,19 +28,24 @@ func (s *Store) attemptArgs(a *hookhub.Attempt) []any {
 	req, _ := jsonText(a.RequestHeaders)
 	resp, _ := jsonText(a.ResponseHeaders)
 	// The response body is whatever the receiver sent, so it is kept as bytes.
-	return []any{a.ID, a.DeliveryID, a.Number, a.Trigger, a.URL, req, a.StatusCode, resp,
-		bytesOrEmpty([]byte(a.ResponseBody)), a.DurationMS, cleanText(a.Error), s.d.t(a.StartedAt)}
+	return []any{a.ID, a.DeliveryID, a.Number, a.Trigger, a.Target, req, a.StatusCode, resp,
+		bytesOrEmpty([]byte(a.ResponseBody)), a.DurationMS, cleanText(a.Error), s.d.t(a.StartedAt),
+		strings.Join(a.Truncated, ",")}
 }
 
 func scanAttempt(row scanner) (*hookhub.Attempt, error) {
 	var a hookhub.Attempt
 	var body []byte
-	err := row.Scan(&a.ID, &a.DeliveryID, &a.Number, &a.Trigger, &a.URL, js(&a.RequestHeaders), &a.StatusCode,
-		js(&a.ResponseHeaders), &body, &a.DurationMS, &a.Error, tm(&a.StartedAt))
+	var truncated string
+	err := row.Scan(&a.ID, &a.DeliveryID, &a.Number, &a.Trigger, &a.Target, js(&a.RequestHeaders), &a.StatusCode,
+		js(&a.ResponseHeaders), &body, &a.DurationMS, &a.Error, tm(&a.StartedAt), &truncated)
 	if err != nil {
 		return nil, err
 	}
 	a.ResponseBody = string(body)
+	if truncated != "" {
+		a.Truncated = strings.Split(truncated, ",")
+	}
 	return &a, nil
 }
 

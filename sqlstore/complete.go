@@ -14,8 +14,11 @@ import (
 // CompleteAttempts records a batch of attempts and moves their deliveries on,
 // releasing the leases, in one transaction: one UPDATE per distinct next
 // state (all successes share one), one multi-row INSERT of the attempts, one
-// UPDATE per destination. A result for a delivery that no longer exists
-// (pruned or deleted meanwhile) is skipped. Attempts numbered 0 are numbered
+// UPDATE per destination. Only the current lease holder's result counts: a
+// delivery moves on only while it is pending under the result's lease token
+// (as River's JobSetStateIfRunning guards a job's completion). A result for a
+// delivery that finished, was claimed again or no longer exists (pruned or
+// deleted meanwhile) is skipped and marked Stale. Attempts numbered 0 are numbered
 // by the store. Each destination's count of consecutive failed deliveries is
 // updated once, in ID order, so that concurrent batches cannot deadlock on
 // destination rows.
@@ -53,7 +56,9 @@ func (s *Store) CompleteAttempts(ctx context.Context, results []*hookhub.Attempt
 		return s.check(err, "complete attempts")
 	}
 	for _, r := range results {
-		if u, ok := updated[r.Attempt.DeliveryID]; ok && r.Attempt.Number == 0 {
+		u, ok := updated[r.Attempt.DeliveryID]
+		r.Stale = !ok
+		if ok && r.Attempt.Number == 0 {
 			r.Attempt.Number = u.attemptCount
 		}
 	}
@@ -66,19 +71,21 @@ type updatedDelivery struct {
 	attemptCount  int
 }
 
-// nextState is a delivery's state after an attempt; deliveries going to the
-// same state are moved by one statement.
+// nextState is a delivery's state after an attempt, and the lease it was
+// made under; deliveries going to the same state from the same claim are
+// moved by one statement.
 type nextState struct {
 	status    string
 	nextAt    time.Time
 	lastError string
+	token     string
 }
 
 func (s *Store) moveDeliveries(ctx context.Context, tx *sql.Tx, results []*hookhub.AttemptResult) (map[string]updatedDelivery, error) {
 	groups := map[nextState][]string{}
 	var states []nextState
 	for _, r := range results {
-		st := nextState{r.Status, r.NextAttemptAt, cleanText(r.LastError)}
+		st := nextState{r.Status, r.NextAttemptAt, cleanText(r.LastError), r.LeaseToken}
 		if _, ok := groups[st]; !ok {
 			states = append(states, st)
 		}
@@ -94,12 +101,13 @@ func (s *Store) moveDeliveries(ctx context.Context, tx *sql.Tx, results []*hookh
 		}
 		ids := groups[st]
 		sort.Strings(ids)
-		for _, ids := range sizedIDChunks(ids, maxParams-5) {
+		for _, ids := range sizedIDChunks(ids, maxParams-6) {
 			query := `UPDATE deliveries SET status = ?, next_trigger = COALESCE(?, next_trigger),
 				attempt_count = attempt_count + 1, next_attempt_at = COALESCE(?, next_attempt_at),
-				last_error = ?, lease_until = NULL, updated_at = ?
-				WHERE id IN (` + placeholders(len(ids)) + `) RETURNING id, destination_id, attempt_count`
-			args := append([]any{st.status, trigger, s.d.t(st.nextAt), st.lastError, now}, anys(ids)...)
+				last_error = ?, lease_until = NULL, lease_token = '', updated_at = ?
+				WHERE status = 'pending' AND lease_token = ? AND id IN (` + placeholders(len(ids)) + `)
+				RETURNING id, destination_id, attempt_count`
+			args := append([]any{st.status, trigger, s.d.t(st.nextAt), st.lastError, now, st.token}, anys(ids)...)
 			if err := s.scanUpdated(ctx, tx, query, args, updated); err != nil {
 				return nil, fmt.Errorf("move deliveries on: %w", err)
 			}

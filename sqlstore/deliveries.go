@@ -9,11 +9,12 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-// deliveryCols are the columns written when a delivery is created; reads
-// leave out lease_until, which only the queue needs.
+// deliveryCols are the columns written when a delivery is created (a new
+// delivery has no lease, so lease_token keeps its default); reads leave out
+// lease_until, which only the queue needs.
 const (
 	deliveryCols       = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, lease_until, last_error, held, created_at, updated_at`
-	deliverySelectCols = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, last_error, held, created_at, updated_at`
+	deliverySelectCols = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, last_error, held, lease_token, created_at, updated_at`
 )
 
 func (s *Store) deliveryArgs(d *hookhub.Delivery) []any {
@@ -24,7 +25,7 @@ func (s *Store) deliveryArgs(d *hookhub.Delivery) []any {
 func scanDelivery(row scanner) (*hookhub.Delivery, error) {
 	var d hookhub.Delivery
 	err := row.Scan(&d.ID, &d.EventID, &d.DestinationID, &d.Status, &d.Trigger, &d.AttemptCount,
-		tm(&d.NextAttemptAt), &d.LastError, &d.Held, tm(&d.CreatedAt), tm(&d.UpdatedAt))
+		tm(&d.NextAttemptAt), &d.LastError, &d.Held, &d.LeaseToken, tm(&d.CreatedAt), tm(&d.UpdatedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -89,8 +90,9 @@ func (s *Store) ListDeliveries(ctx context.Context, f hookhub.DeliveryFilter) ([
 }
 
 // RequeueDelivery makes a delivery pending again, due at now, with the given
-// trigger. A lease held by a worker sending it right now is kept, so that the
-// delivery is not sent twice at once.
+// trigger. A lease held by a worker sending it right now is kept, with its
+// token, so that the delivery is not sent twice at once and that worker's
+// result still counts.
 func (s *Store) RequeueDelivery(ctx context.Context, id, trigger string, now time.Time) (*hookhub.Delivery, error) {
 	if trigger == "" {
 		trigger = hookhub.TriggerManual
@@ -98,7 +100,8 @@ func (s *Store) RequeueDelivery(ctx context.Context, id, trigger string, now tim
 	now = s.stamp(now)
 	row := s.write.QueryRowContext(ctx, s.q(`UPDATE deliveries SET status = 'pending', next_trigger = ?,
 		next_attempt_at = ?, updated_at = ?,
-		lease_until = CASE WHEN status = 'pending' THEN lease_until ELSE NULL END
+		lease_until = CASE WHEN status = 'pending' THEN lease_until ELSE NULL END,
+		lease_token = CASE WHEN status = 'pending' THEN lease_token ELSE '' END
 		WHERE id = ? RETURNING `+deliverySelectCols), trigger, s.d.t(now), s.d.t(now), id)
 	d, err := scanDelivery(row)
 	if err != nil {
@@ -122,7 +125,7 @@ func (s *Store) RequeueFailed(ctx context.Context, destinationID string, since, 
 	now = s.stamp(now)
 	args := append([]any{hookhub.TriggerManual, s.d.t(now), s.d.t(now)}, w.args...)
 	res, err := s.write.ExecContext(ctx, s.q(`UPDATE deliveries SET status = 'pending', next_trigger = ?,
-		next_attempt_at = ?, updated_at = ?, lease_until = NULL`+w.String()), args...)
+		next_attempt_at = ?, updated_at = ?, lease_until = NULL, lease_token = ''`+w.String()), args...)
 	if err != nil {
 		return 0, s.check(err, "requeue failed deliveries")
 	}

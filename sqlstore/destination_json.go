@@ -10,6 +10,7 @@ import (
 // header values and signing secrets go to destinationSecrets, which is sealed.
 type destinationConfig struct {
 	Description         string        `json:"description,omitempty"`
+	URL                 string        `json:"url,omitempty"`
 	Method              string        `json:"method,omitempty"`
 	Signing             signingConfig `json:"signing"`
 	Filter              filterConfig  `json:"filter"`
@@ -18,6 +19,7 @@ type destinationConfig struct {
 	AllowManualDispatch bool          `json:"allow_manual_dispatch,omitempty"`
 	MaxConcurrency      int           `json:"max_concurrency,omitempty"`
 	RateLimit           float64       `json:"rate_limit,omitempty"`
+	busConfig
 }
 
 type signingConfig struct {
@@ -43,12 +45,14 @@ type destinationSecrets struct {
 	Headers               map[string]string `json:"headers,omitempty"`
 	SigningSecret         string            `json:"signing_secret,omitempty"`
 	SigningPreviousSecret string            `json:"signing_previous_secret,omitempty"`
+	busSecrets
 }
 
 func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destinationSecrets) {
 	sg := d.Signing
 	c := destinationConfig{
 		Description:         d.Description,
+		URL:                 d.URL,
 		Method:              d.Method,
 		Signing:             signingConfig{Scheme: sg.Scheme, Header: sg.Header, TimestampHeader: sg.TimestampHeader},
 		Filter:              filterConfig(d.Filter),
@@ -62,11 +66,14 @@ func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destination
 		t := sg.PreviousUntil.UTC()
 		c.Signing.PreviousUntil = &t
 	}
-	return c, destinationSecrets{Headers: d.Headers, SigningSecret: sg.Secret, SigningPreviousSecret: sg.PreviousSecret}
+	sec := destinationSecrets{Headers: d.Headers, SigningSecret: sg.Secret, SigningPreviousSecret: sg.PreviousSecret}
+	c.busConfig, sec.busSecrets = busConfigOf(d)
+	return c, sec
 }
 
 func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecrets) {
 	d.Description = c.Description
+	d.URL = c.URL
 	d.Method = c.Method
 	d.Headers = sec.Headers
 	d.Signing = hookhub.SigningConfig{
@@ -82,4 +89,5 @@ func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecret
 	d.AllowManualDispatch = c.AllowManualDispatch
 	d.MaxConcurrency = c.MaxConcurrency
 	d.RateLimit = c.RateLimit
+	c.busConfig.applyTo(d, sec.busSecrets)
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-const destinationCols = `id, name, url, enabled, disabled_reason, paused, consecutive_failures, config, secrets, created_at, updated_at`
+const destinationCols = `id, name, type, enabled, disabled_reason, paused, consecutive_failures, config, secrets, created_at, updated_at`
 
 // CreateDestination stores a new destination, giving it an ID and timestamps if unset.
 func (s *Store) CreateDestination(ctx context.Context, d *hookhub.Destination) error {
@@ -26,7 +26,7 @@ func (s *Store) CreateDestination(ctx context.Context, d *hookhub.Destination) e
 		return err
 	}
 	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO destinations (`+destinationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		d.ID, d.Name, d.URL, d.Enabled, d.DisabledReason, d.Paused, d.ConsecutiveFailures, config, secrets,
+		d.ID, d.Name, typeOrWebhook(d.Type), d.Enabled, d.DisabledReason, d.Paused, d.ConsecutiveFailures, config, secrets,
 		s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt))
 	return s.check(err, "create destination")
 }
@@ -57,9 +57,9 @@ func (s *Store) UpdateDestination(ctx context.Context, d *hookhub.Destination) e
 	if err != nil {
 		return err
 	}
-	res, err := s.write.ExecContext(ctx, s.q(`UPDATE destinations SET name = ?, url = ?, enabled = ?,
+	res, err := s.write.ExecContext(ctx, s.q(`UPDATE destinations SET name = ?, type = ?, enabled = ?,
 		disabled_reason = ?, consecutive_failures = ?, config = ?, secrets = ?, updated_at = ? WHERE id = ?`),
-		d.Name, d.URL, d.Enabled, d.DisabledReason, d.ConsecutiveFailures, config, secrets, s.d.t(d.UpdatedAt), d.ID)
+		d.Name, typeOrWebhook(d.Type), d.Enabled, d.DisabledReason, d.ConsecutiveFailures, config, secrets, s.d.t(d.UpdatedAt), d.ID)
 	return s.affected(res, err, "update destination", "destination", d.ID)
 }
 
@@ -223,7 +223,7 @@ func (s *Store) scanDestination(row scanner) (*hookhub.Destination, error) {
 	var d hookhub.Destination
 	var c destinationConfig
 	var sealed []byte
-	err := row.Scan(&d.ID, &d.Name, &d.URL, &d.Enabled, &d.DisabledReason, &d.Paused, &d.ConsecutiveFailures,
+	err := row.Scan(&d.ID, &d.Name, &d.Type, &d.Enabled, &d.DisabledReason, &d.Paused, &d.ConsecutiveFailures,
 		js(&c), &sealed, tm(&d.CreatedAt), tm(&d.UpdatedAt))
 	if err != nil {
 		return nil, err
@@ -234,4 +234,13 @@ func (s *Store) scanDestination(row scanner) (*hookhub.Destination, error) {
 	}
 	c.applyTo(&d, sec)
 	return &d, nil
+}
+
+// typeOrWebhook stores a destination without a type as a webhook, the
+// default.
+func typeOrWebhook(t string) string {
+	if t == "" {
+		return hookhub.DestinationWebhook
+	}
+	return t
 }

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"sort"
 	"time"
@@ -11,7 +13,8 @@ import (
 )
 
 // ClaimDeliveries leases up to limit pending deliveries that are due at now
-// and not leased, earliest due first, in one statement. On PostgreSQL the
+// and not leased, earliest due first, in one statement, under a fresh lease
+// token that their results must carry (see CompleteAttempts). On PostgreSQL the
 // subquery skips rows another claimer has locked, so concurrent claimers get
 // disjoint sets without waiting; SQLite runs one writer at a time.
 func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*hookhub.Delivery, error) {
@@ -19,7 +22,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 		return nil, nil
 	}
 	now = s.stamp(now)
-	query := `UPDATE deliveries SET lease_until = ?
+	query := `UPDATE deliveries SET lease_until = ?, lease_token = ?
 		WHERE id IN (SELECT id FROM deliveries
 			WHERE status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY next_attempt_at LIMIT ? ` + s.d.claimLock + `)
@@ -27,7 +30,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 	// A lease need not survive a power failure: it would only have expired.
 	var list []*hookhub.Delivery
 	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
-		rows, err := s.txQuery(ctx, tx, query, s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), limit)
+		rows, err := s.txQuery(ctx, tx, query, s.d.t(now.Add(lease)), newLeaseToken(), s.d.t(now), s.d.t(now), limit)
 		if err != nil {
 			return err
 		}
@@ -62,7 +65,7 @@ func (s *Store) HoldDelivery(ctx context.Context, id string) error {
 		} else if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE deliveries SET held = ?, lease_until = NULL
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE deliveries SET held = ?, lease_until = NULL, lease_token = ''
 			WHERE id = ? AND status = 'pending'`), paused, id)
 		return err
 	})
@@ -98,4 +101,12 @@ func (s *Store) ReleaseHeld(ctx context.Context) (int64, error) {
 		}
 	}
 	return n, nil
+}
+
+// newLeaseToken returns the token of one claim: random, so that no two
+// claims, in any process, share one.
+func newLeaseToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -63,7 +63,7 @@ func TestRelaxedCommitsRestoreDurability(t *testing.T) {
 		t.Fatalf("claim: %v, %d deliveries", err, len(ds))
 	}
 	synchronous("after a claim")
-	err = s.CompleteAttempts(ctx, []*hookhub.AttemptResult{{Status: hookhub.DeliverySucceeded,
+	err = s.CompleteAttempts(ctx, []*hookhub.AttemptResult{{Status: hookhub.DeliverySucceeded, LeaseToken: ds[0].LeaseToken,
 		Attempt: hookhub.Attempt{DeliveryID: ds[0].ID, StatusCode: 200, StartedAt: now}}})
 	if err != nil {
 		t.Fatal(err)

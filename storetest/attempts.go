@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ var attemptTests = []test{
 	{"CompleteRetryLater", testCompleteRetryLater},
 	{"CompleteFailed", testCompleteFailed},
 	{"CompleteMissingDelivery", testCompleteMissingDelivery},
+	{"CompleteLimitsAttempt", testCompleteLimitsAttempt},
 	{"ConsecutiveFailures", testConsecutiveFailures},
 	{"ConsecutiveFailuresInOneBatch", testConsecutiveFailuresInOneBatch},
 }
@@ -26,11 +29,13 @@ func delivery(t *testing.T, s hookhub.Store, id string) *hookhub.Delivery {
 func testCompleteSucceeded(t *testing.T, s hookhub.Store) {
 	src, dst := newSource(t, s), newDestination(t, s)
 	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
-	claimedIDs(t, s, t0, time.Minute, 1)
+	token := claimOne(t, s, t0, time.Minute).LeaseToken
 	a := fullAttempt(ds[0].ID, 1, t0.Add(time.Second))
 	allSet(t, a)
 	a.StatusCode = 200
-	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: a, Status: hookhub.DeliverySucceeded}}))
+	r := &hookhub.AttemptResult{Attempt: a, Status: hookhub.DeliverySucceeded, LeaseToken: token}
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{r}))
+	equal(t, "stale", r.Stale, false)
 
 	got := delivery(t, s, ds[0].ID)
 	if got.Status != hookhub.DeliverySucceeded || got.AttemptCount != 1 || got.LastError != "" {
@@ -48,11 +53,11 @@ func testCompleteRetryLater(t *testing.T, s hookhub.Store) {
 	src, dst := newSource(t, s), newDestination(t, s)
 	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
 	id := ds[0].ID
-	claimedIDs(t, s, t0, time.Hour, 1)
+	token := claimOne(t, s, t0, time.Hour).LeaseToken
 	retryAt := t0.Add(30 * time.Second)
 	first := fullAttempt(id, 0, t0) // the store numbers attempts left at 0
 	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: first, Status: hookhub.DeliveryPending,
-		NextAttemptAt: retryAt, LastError: "503 Service Unavailable"}}))
+		NextAttemptAt: retryAt, LastError: "503 Service Unavailable", LeaseToken: token}}))
 
 	got := delivery(t, s, id)
 	if got.Status != hookhub.DeliveryPending || got.AttemptCount != 1 || !got.NextAttemptAt.Equal(retryAt) ||
@@ -62,11 +67,12 @@ func testCompleteRetryLater(t *testing.T, s hookhub.Store) {
 	// The lease is released: the retry is claimable when due, though the
 	// claim's hour-long lease has not run out.
 	equal(t, "claim before the retry is due", claimedIDs(t, s, retryAt.Add(-time.Second), time.Hour, 1), []string(nil))
-	equal(t, "claim when the retry is due", claimedIDs(t, s, retryAt, time.Hour, 1), []string{id})
+	token = claimOne(t, s, retryAt, time.Hour).LeaseToken
 
 	second := fullAttempt(id, 0, retryAt)
 	second.Trigger = hookhub.TriggerRetry
-	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: second, Status: hookhub.DeliverySucceeded}}))
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: second, Status: hookhub.DeliverySucceeded,
+		LeaseToken: token}}))
 	attempts, err := s.ListAttempts(ctx(t), id)
 	must(t, err)
 	if len(attempts) != 2 || attempts[0].Number != 2 || attempts[1].Number != 1 || attempts[0].ID != second.ID {
@@ -169,4 +175,36 @@ func testConsecutiveFailuresInOneBatch(t *testing.T, s hookhub.Store) {
 	if got := failures(t, s, b.ID); got != 2 {
 		t.Fatalf("destination b: %d consecutive failures, want 2", got)
 	}
+}
+
+// testCompleteLimitsAttempt: whatever a receiver answered, an attempt keeps
+// a bounded part of its headers and body and says what was cut.
+func testCompleteLimitsAttempt(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
+	a := fullAttempt(ds[0].ID, 1, t0)
+	a.Truncated = nil
+	a.ResponseHeaders = map[string][]string{"X-Huge": {strings.Repeat("h", 4<<20)}, "X-Small": {"kept"}}
+	for i := range 2000 {
+		a.ResponseHeaders["X-Many-"+strings.Repeat("m", i%50)+string(rune('a'+i%26))] = []string{"0123456789"}
+	}
+	a.ResponseBody = strings.Repeat("b", hookhub.MaxAttemptBody+100)
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: a, Status: hookhub.DeliverySucceeded}}))
+	attempts, err := s.ListAttempts(ctx(t), ds[0].ID)
+	must(t, err)
+	got := attempts[0]
+	size := 0
+	for k, vs := range got.ResponseHeaders {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	if size > hookhub.MaxAttemptHeaders || size == 0 {
+		t.Fatalf("kept %d bytes of response headers, want some and at most %d", size, hookhub.MaxAttemptHeaders)
+	}
+	equal(t, "kept body", len(got.ResponseBody), hookhub.MaxAttemptBody)
+	cut := slices.Clone(got.Truncated)
+	slices.Sort(cut)
+	equal(t, "truncated", cut, []string{hookhub.TruncatedResponseBody, hookhub.TruncatedResponseHeaders})
+	equal(t, "request headers (within the limit) kept whole", got.RequestHeaders, fullAttempt(ds[0].ID, 1, t0).RequestHeaders)
 }

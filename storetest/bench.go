@@ -78,8 +78,8 @@ func benchClaimComplete(b *testing.B, s hookhub.Store, now time.Time) {
 	}
 	results := make([]*hookhub.AttemptResult, len(ds))
 	for i, d := range ds {
-		results[i] = &hookhub.AttemptResult{Status: hookhub.DeliverySucceeded, Attempt: hookhub.Attempt{
-			DeliveryID: d.ID, Trigger: d.Trigger, URL: "https://example.com", StatusCode: 200, StartedAt: now}}
+		results[i] = &hookhub.AttemptResult{Status: hookhub.DeliverySucceeded, LeaseToken: d.LeaseToken, Attempt: hookhub.Attempt{
+			DeliveryID: d.ID, Trigger: d.Trigger, Target: "https://example.com", StatusCode: 200, StartedAt: now}}
 	}
 	if err := s.CompleteAttempts(context.Background(), results); err != nil {
 		b.Fatal(err)

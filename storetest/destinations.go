@@ -32,8 +32,10 @@ func testDestinationRoundTrip(t *testing.T, s hookhub.Store) {
 func testDestinationUpdate(t *testing.T, s hookhub.Store) {
 	d := fullDestination()
 	must(t, s.CreateDestination(ctx(t), d))
-	// An empty retry schedule is not the default schedule (nil); both must survive.
-	upd := &hookhub.Destination{ID: d.ID, Name: "renamed", URL: "https://new.example.com/", Method: "POST",
+	// An empty retry schedule is not the default schedule (nil); both must
+	// survive. The type changes too: the webhook's settings go with it.
+	upd := &hookhub.Destination{ID: d.ID, Name: "renamed", Type: hookhub.DestinationNATS,
+		NATS:  &hookhub.NATSSettings{URL: "nats://hub:pa55@nats.example.com:4222", Subject: "hooks.{{ event.type }}"},
 		Retry: hookhub.RetryPolicy{MaxRetries: 0, ScheduleSeconds: []int{}}, TimeoutSec: 1,
 		Enabled: false, DisabledReason: "10 deliveries in a row failed", ConsecutiveFailures: 0,
 		CreatedAt: t0.Add(time.Hour), UpdatedAt: t0.Add(2 * time.Hour)}

@@ -39,15 +39,28 @@ func fullSource() *hookhub.Source {
 	}
 }
 
-// fullDestination returns a destination with every field set, secrets included.
+// fullDestination returns a destination with every field set, secrets
+// included. A real destination holds only its own type's settings; the store
+// keeps whatever it is given, so here every type's are set to cover them all.
 func fullDestination() *hookhub.Destination {
 	return &hookhub.Destination{
 		ID:          hookhub.NewID(hookhub.PrefixDestination),
 		Name:        "Billing service",
 		Description: "Receives Stripe events",
+		Type:        hookhub.DestinationWebhook,
 		URL:         "https://billing.example.com/hooks",
-		Method:      "PUT",
-		Headers:     map[string]string{"Authorization": "Bearer header-t0ken", "X-Tenant": "acme"},
+		EventBridge: &hookhub.EventBridgeSettings{EventBus: "arn:aws:events:us-east-1:123456789012:event-bus/zendesk",
+			Region: "us-east-1", AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "eb-s3cr3t-key", SessionToken: "eb-s3ssion",
+			Endpoint: "https://events.example.com", Source: "zendesk", DetailType: "{{ event.type }}"},
+		NATS:     &hookhub.NATSSettings{URL: "nats://user:nats-pa55@nats.example.com:4222", Subject: "hooks.{{ event.type }}"},
+		RabbitMQ: &hookhub.RabbitMQSettings{URL: "amqp://guest:rabbit-pa55@mq.example.com:5672/", Exchange: "hooks", RoutingKey: "{{ event.type }}"},
+		Redis:    &hookhub.RedisSettings{URL: "redis://:redis-pa55@redis.example.com:6379/0", Stream: "hooks", MaxLen: 100000},
+		Kafka: &hookhub.KafkaSettings{Brokers: []string{"k1.example.com:9092", "k2.example.com:9092"}, Topic: "hooks",
+			Key: "{{ event.id }}", TLS: true, SASL: hookhub.KafkaSASL{Mechanism: "SCRAM-SHA-512", Username: "hub", Password: "kafka-pa55"}},
+		MQTT: &hookhub.MQTTSettings{URL: "tcp://hub:mqtt-pa55@mqtt.example.com:1883", Topic: "hooks/{{ event.type }}",
+			QoS: 2, Retain: true, ClientID: "hookhub-test"},
+		Method:  "PUT",
+		Headers: map[string]string{"Authorization": "Bearer header-t0ken", "X-Tenant": "acme"},
 		Signing: hookhub.SigningConfig{
 			Scheme: hookhub.SignTimestampBody, Header: "X-Signature", TimestampHeader: "X-Signature-Timestamp",
 			Secret: "signing-current-s3cr3t", PreviousSecret: "signing-previous-s3cr3t", PreviousUntil: t0.Add(time.Hour),
@@ -108,7 +121,7 @@ func fullAttempt(deliveryID string, number int, at time.Time) hookhub.Attempt {
 		DeliveryID:      deliveryID,
 		Number:          number,
 		Trigger:         hookhub.TriggerInitial,
-		URL:             "https://billing.example.com/hooks",
+		Target:          "https://billing.example.com/hooks",
 		RequestHeaders:  map[string][]string{"Webhook-Id": {deliveryID}, "Authorization": {"<masked>"}},
 		StatusCode:      503,
 		ResponseHeaders: map[string][]string{"Retry-After": {"5"}},
@@ -116,6 +129,7 @@ func fullAttempt(deliveryID string, number int, at time.Time) hookhub.Attempt {
 		DurationMS:      1234,
 		Error:           "503 Service Unavailable",
 		StartedAt:       at,
+		Truncated:       []string{hookhub.TruncatedResponseBody},
 	}
 }
 

@@ -1,4 +1,4 @@
-package delivery
+package webhook
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/sender"
 )
 
 func TestContentType(t *testing.T) {
@@ -40,8 +41,8 @@ func TestBuildRequestMasksSecrets(t *testing.T) {
 		"x-github-event": {"push"}, "Content-Length": {"7"}, "X-Hookhub-Delivery": {"forged"},
 	}}
 	d := &hookhub.Delivery{ID: "dlv_1"}
-	j := &job{d: d, ev: ev, dest: dest, forward: []string{"X-GitHub-Event", "content-length", "X-Hookhub-Delivery"}}
-	out, err := buildRequest(context.Background(), "Hookhub/test", j, time.Unix(1700000000, 0))
+	m := &sender.Message{Delivery: d, Event: ev, Destination: dest, Forward: []string{"X-GitHub-Event", "content-length", "X-Hookhub-Delivery"}, Now: time.Unix(1700000000, 0)}
+	out, err := buildRequest(context.Background(), "Hookhub/test", m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package delivery
+package webhook
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/mediatype"
+	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/signing"
 )
 
@@ -23,7 +24,7 @@ const (
 )
 
 // masked replaces secret header values in recorded attempts.
-const masked = "<masked>"
+const masked = sender.Masked
 
 // outbound is one request ready to send, and the same headers as recorded, with
 // secrets masked.
@@ -38,8 +39,8 @@ type outbound struct {
 // sent. Later ones win, so neither a sender nor a destination setting can forge
 // Hookhub's headers or the signature. The message id is the delivery ID, so a
 // retry carries the same id and the receiver can drop what it has seen.
-func buildRequest(ctx context.Context, ua string, j *job, now time.Time) (*outbound, error) {
-	dest, ev, d := j.dest, j.ev, j.d
+func buildRequest(ctx context.Context, ua string, m *sender.Message) (*outbound, error) {
+	dest, ev, d, now := m.Destination, m.Event, m.Delivery, m.Now
 	signer, err := signing.New(dest.Signing, now)
 	if err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func buildRequest(ctx context.Context, ua string, j *job, now time.Time) (*outbo
 		return nil, hookhub.Errorf(hookhub.EINVALID, "destination URL: %v", err)
 	}
 	rec := make(map[string][]string)
-	copyHeaders(req.Header, rec, forwarded(ev, j.forward), false)
+	copyHeaders(req.Header, rec, forwarded(ev, m.Forward), false)
 	for k, v := range dest.Headers {
 		req.Header.Set(k, v)
 		rec[http.CanonicalHeaderKey(k)] = []string{masked}
