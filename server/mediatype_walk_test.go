@@ -15,8 +15,9 @@ import (
 // stubSender answers test sends without sending anything.
 type stubSender struct{}
 
-func (stubSender) SendNow(_ context.Context, d *hookhub.Delivery) (*hookhub.Attempt, error) {
-	return &hookhub.Attempt{ID: hookhub.NewID(hookhub.PrefixAttempt), DeliveryID: d.ID, Number: 1, StatusCode: 200}, nil
+func (stubSender) SendNow(_ context.Context, d *hookhub.Delivery) (*hookhub.AttemptResult, error) {
+	return &hookhub.AttemptResult{Status: hookhub.DeliverySucceeded,
+		Attempt: hookhub.Attempt{ID: hookhub.NewID(hookhub.PrefixAttempt), DeliveryID: d.ID, Number: 1, StatusCode: 200}}, nil
 }
 
 // jsonVariants are spellings of the JSON media type every endpoint must
