@@ -39,6 +39,10 @@ type Main struct {
 	// storeTimeout bounds each ingest step that waits for the store (source
 	// lookup, commit); zero means server.DefaultStoreTimeout. Tests shorten it.
 	storeTimeout time.Duration
+	// bodyTimeout and headerTimeout bound how long a client may take to send
+	// a request body and headers; zero means server.DefaultBodyTimeout and
+	// defaultHeaderTimeout. Tests shorten them.
+	bodyTimeout, headerTimeout time.Duration
 
 	store     hookhub.Store
 	committer *ingest.Committer
@@ -99,10 +103,11 @@ func (m *Main) Run(ctx context.Context) error {
 		Sender:    m.engine,
 
 		StoreTimeout: m.storeTimeout,
+		BodyTimeout:  m.bodyTimeout,
 	})
 	m.httpSrv = &http.Server{
 		Handler:           m.srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: orDuration(m.headerTimeout, defaultHeaderTimeout),
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
@@ -113,6 +118,17 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Logger.Info("hookhub serving", "addr", ls.api.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version)
 	return nil
+}
+
+// defaultHeaderTimeout bounds how long a client may take to send its request
+// headers; the connection is closed after it.
+const defaultHeaderTimeout = 10 * time.Second
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // startDebug serves Go's profiles on their own listener, apart from the API so

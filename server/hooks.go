@@ -141,6 +141,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge
+	} else if hookhub.ErrorCode(err) == hookhub.ETIMEOUT {
+		return nil, err // the body did not arrive in time: 408
 	} else if err != nil {
 		return nil, hookhub.Errorf(hookhub.EINVALID, "could not read body")
 	}

@@ -39,6 +39,10 @@ type Options struct {
 	// seconds rather than never. Default 5s; the committer's own timeout
 	// should be no longer.
 	StoreTimeout time.Duration
+	// BodyTimeout bounds the time a client has, after its headers, to send
+	// its request body; a body that has not arrived then is answered 408.
+	// Default 30s.
+	BodyTimeout time.Duration
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
@@ -49,6 +53,12 @@ type Options struct {
 // Senders commonly give up after 10 to 30 seconds (GitHub after 10), so a
 // lookup and a commit together stay under that.
 const DefaultStoreTimeout = 5 * time.Second
+
+// DefaultBodyTimeout is how long a client has to send a request body after
+// its headers. Webhook senders post whole bodies at once and give up on an
+// answer within 10 to 30 seconds, so a body still trickling in after this is
+// not one a sender is waiting on.
+const DefaultBodyTimeout = 30 * time.Second
 
 // Sender sends one delivery now and records the attempt.
 type Sender interface {
@@ -72,6 +82,7 @@ type Server struct {
 
 	reopenWindow time.Duration
 	storeTimeout time.Duration
+	bodyTimeout  time.Duration
 	routing      *routing.Table
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
@@ -98,6 +109,9 @@ func New(o Options) *Server {
 	if o.StoreTimeout <= 0 {
 		o.StoreTimeout = DefaultStoreTimeout
 	}
+	if o.BodyTimeout <= 0 {
+		o.BodyTimeout = DefaultBodyTimeout
+	}
 	switch {
 	case o.ReopenWindow == 0:
 		o.ReopenWindow = time.Hour
@@ -107,6 +121,7 @@ func New(o Options) *Server {
 	return &Server{
 		reopenWindow: o.ReopenWindow,
 		storeTimeout: o.StoreTimeout,
+		bodyTimeout:  o.BodyTimeout,
 		store:        o.Store,
 		log:          o.Logger,
 		metrics:      o.Metrics,
@@ -186,7 +201,8 @@ func (s *Server) routes() []route {
 	}
 }
 
-// Handler returns the whole HTTP handler: request ID → recovery → mux, with
+// Handler returns the whole HTTP handler: request ID → recovery → body
+// deadline → mux, with
 // each route instrumented and, under /api/v1, authenticated.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -200,7 +216,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
-	return web.RequestID(s.log)(web.Recover(s.jsonNoMatch(mux)))
+	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(s.jsonNoMatch(mux))))
 }
 
 // jsonNoMatch answers requests no route matches with the JSON error shape (404,
