@@ -22,14 +22,18 @@ func (s *Server) understand(src *hookhub.Source, ev *hookhub.Event) error {
 	return nil
 }
 
-// accept commits the event with its deliveries, applies its alerts, and
-// answers the source's configured response. Nothing is answered 2xx before
-// the commit.
+// accept commits the event with its deliveries and the incident changes of
+// its alerts, all in one transaction, and answers the source's configured
+// response. Nothing is answered 2xx before the commit, and nothing is
+// answered but 2xx after it: the answer says what was committed, so a
+// sender never retries an alert that was already applied.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
 	defer cancel()
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
 	ne.Deliveries = s.routing.Inbound(ctx, ev, src)
+	var anns []*announcement
+	ne.Alerts, anns = s.alertInputs(ctx, src, ev, alerts)
 	if err := s.committer.Submit(ctx, ne); err != nil {
 		web.Logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the webhook; retry later"))
@@ -40,13 +44,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 		s.queued(ev)
 	}
 	s.stream.publish(ev)
-	if ev.Status == hookhub.EventAccepted && len(alerts) > 0 {
-		if err := s.applyAlerts(ctx, src, ev, alerts); err != nil {
-			web.Logger(r).Error("applying alerts failed", "source_id", src.ID, "event_id", ev.ID, "err", err)
-			web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not update incidents; retry later"))
-			return
-		}
-	}
+	s.alertsApplied(ne, anns)
 	if src.Alert.Kind == hookhub.SourcePagerDuty && len(alerts) == 1 {
 		// Answer as PagerDuty's Events API does, so its clients work unchanged.
 		w.Header().Set("Content-Type", "application/json")

@@ -31,25 +31,32 @@ func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub
 	return nil, false
 }
 
-// applyAlerts turns a stored event's alerts into incident changes, each
-// committed with the event announcing it. The sender has no answer yet: if
-// this fails it gets 503 and retries, so no alert is dropped.
-func (s *Server) applyAlerts(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) error {
-	for _, a := range alerts {
-		ann := s.announcer(ctx, src.Name)
-		out, err := s.store.ApplyAlert(ctx, &hookhub.AlertInput{
-			Alert: a, SourceID: src.ID, EventID: ev.ID, At: ev.ReceivedAt, ReopenWindow: s.reopenWindow,
-			Announce: ann.make,
-		})
-		if err != nil {
-			return err
-		}
-		if out.Change != nil {
+// alertInputs makes the store's input for each alert of an event, to be
+// applied in the event's own transaction, with the announcer that makes the
+// incident.* event of each change.
+func (s *Server) alertInputs(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) ([]*hookhub.AlertInput, []*announcement) {
+	if len(alerts) == 0 {
+		return nil, nil
+	}
+	ins := make([]*hookhub.AlertInput, len(alerts))
+	anns := make([]*announcement, len(alerts))
+	for i, a := range alerts {
+		anns[i] = s.announcer(ctx, src.Name)
+		ins[i] = &hookhub.AlertInput{Alert: a, SourceID: src.ID, EventID: ev.ID, At: ev.ReceivedAt,
+			ReopenWindow: s.reopenWindow, Announce: anns[i].make}
+	}
+	return ins, anns
+}
+
+// alertsApplied counts the committed incident changes of an event's alerts
+// and wakes the delivery of their announcements.
+func (s *Server) alertsApplied(ne *hookhub.NewEvent, anns []*announcement) {
+	for i, out := range ne.AlertOutcomes {
+		if out != nil && out.Change != nil && i < len(anns) {
 			s.metrics.Incidents.WithLabelValues(incident.EventType(out.Change)).Inc()
-			s.announced(ann.event)
+			s.announced(anns[i].event)
 		}
 	}
-	return nil
 }
 
 // announcement makes the incident.* event for a change, routed to every

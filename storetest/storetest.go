@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) hookhub.Store) {
 	for _, group := range [][]test{
 		readyTests, sourceTests, destinationTests, eventTests, dedupTests,
 		queueTests, attemptTests, leaseTests, requeueTests, pruneTests, userTests, incidentTests,
+		alertEventTests,
 	} {
 		all = append(all, group...)
 	}
