@@ -49,6 +49,7 @@ type credentialCase struct {
 // the credential itself — neither in the database, the inspector, the
 // variables, a forwarded request, nor the logs.
 func TestInboundCredentialsNotStored(t *testing.T) {
+	t.Parallel()
 	storeKinds(t, func(t *testing.T, dbURL func(*testing.T) string) {
 		databaseURL := dbURL(t)
 		logs := &lockedBuffer{}

@@ -9,6 +9,7 @@ import (
 // CR, LF or other control characters are refused when saved (they would fail
 // every delivery later), and that a refused change leaves what was stored.
 func TestHeaderInjectionRefusedOnSave(t *testing.T) {
+	t.Parallel()
 	storeKinds(t, func(t *testing.T, dbURL func(*testing.T) string) {
 		h := startHub(t, dbURL(t))
 		rcv := newSink(t)

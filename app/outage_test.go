@@ -155,6 +155,7 @@ func postStatus(t *testing.T, url string) int {
 // commit must answer 503 within the store timeout, never 500, never hang, and
 // ingest must recover by itself.
 func TestDatabaseOutageAnswers503(t *testing.T) {
+	t.Parallel()
 	base := postgresBase(t)
 	dbURL := freshPostgres(t, base)
 	proxy := newFaultProxy(t, "127.0.0.1:5432")
@@ -196,6 +197,7 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 // connection, as another process would: the commit must give up within the
 // store timeout and answer 503, and succeed once the lock is gone.
 func TestLockedSQLiteAnswers503(t *testing.T) {
+	t.Parallel()
 	h := startHubWith(t, "", func(m *Main) { m.storeTimeout = time.Second })
 	var src source
 	h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "s"}, &src)

@@ -69,6 +69,7 @@ func goPagerDutySend(t *testing.T, endpoint string, e goPagerDutyEvent) (int, ma
 // pagerduty source's URL (both URL forms) and drives an alert through
 // trigger, acknowledge and resolve.
 func TestGoPagerDutyClientReachesIntake(t *testing.T) {
+	t.Parallel()
 	storeKinds(t, func(t *testing.T, dbURL func(*testing.T) string) {
 		h := startHub(t, dbURL(t))
 		var src, other source

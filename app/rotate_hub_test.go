@@ -20,6 +20,7 @@ func hubVerifies(secret string, r sinkRequest) bool {
 // a grace period: from then on each request carries exactly one signature,
 // the new secret's, which GitHub-style verifiers accept.
 func TestHubSignatureRotation(t *testing.T) {
+	t.Parallel()
 	storeKinds(t, func(t *testing.T, dbURL func(*testing.T) string) {
 		h := startHub(t, dbURL(t))
 		rcv := newSink(t)

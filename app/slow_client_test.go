@@ -58,6 +58,7 @@ func slowClient(t *testing.T, h *testHub, head string) *http.Response {
 // endpoints and request headers to the server: bodies get 408 and nothing is
 // stored, headers get the connection closed, each once its timeout passes.
 func TestSlowRequestsAreCutOff(t *testing.T) {
+	t.Parallel()
 	storeKinds(t, func(t *testing.T, dbURL func(*testing.T) string) {
 		h := startHubWith(t, dbURL(t), func(m *Main) {
 			m.bodyTimeout, m.headerTimeout = 500*time.Millisecond, 500*time.Millisecond
