@@ -55,5 +55,9 @@ type EventFilter struct {
 	Status   string
 	Since    time.Time
 	Until    time.Time
-	Page     Page
+	// After, when set, selects events whose ID sorts after it and lists
+	// them oldest first (the cursor continues forward): what a stream
+	// resuming after its last event needs.
+	After string
+	Page  Page
 }

@@ -50,6 +50,10 @@ type Source struct {
 
 	Retention Retention
 
+	// RateLimit bounds how fast this source's requests are accepted, per
+	// process; the zero value is unlimited.
+	RateLimit RateLimit
+
 	// Alert, when its Kind is set, makes this an alert source: each accepted
 	// webhook is read as alerts that open, join or resolve incidents.
 	Alert AlertConfig
@@ -97,6 +101,14 @@ type EventTypeRule struct {
 type Variable struct {
 	Path  string
 	Alias string
+}
+
+// RateLimit is a token bucket: PerSecond requests a second on average, with
+// bursts of up to Burst (default: one second's worth). Zero PerSecond is
+// unlimited.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
 }
 
 // Retention bounds how long and how many of a source's events are kept (0 = forever).
@@ -189,6 +201,10 @@ func (s *Source) Validate() error {
 		if v.Path == "" {
 			return Errorf(EINVALID, "variables: every variable needs a path")
 		}
+	}
+	if r := s.RateLimit; r.PerSecond < 0 || r.Burst < 0 || r.Burst > 1_000_000 || r.PerSecond > 1_000_000 ||
+		r.PerSecond == 0 && r.Burst != 0 {
+		return Errorf(EINVALID, "rate_limit: per_second and burst must be between 0 and 1000000, and a burst needs a per_second")
 	}
 	if s.Retention.MaxAgeSec < 0 || s.Retention.MaxCount < 0 {
 		return Errorf(EINVALID, "retention values must not be negative")

@@ -98,10 +98,46 @@ type Store interface {
 	ListTimeline(ctx context.Context, incidentID string, p Page) ([]*TimelineEntry, string, error)
 
 	CreateUser(ctx context.Context, u *User) error
+	GetUser(ctx context.Context, id string) (*User, error)
 	GetUserByUsername(ctx context.Context, username string) (*User, error)
 	CountUsers(ctx context.Context) (int, error)
+	// ListUsers returns users by username.
+	ListUsers(ctx context.Context) ([]*User, error)
+	// UpdateUser saves a user's username, password hash and role. In the same
+	// transaction it lowers the roles of the user's API keys to at most the
+	// new role, and refuses (ECONFLICT) to leave no admin.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser deletes a user with its sessions and API keys; it refuses
+	// (ECONFLICT) to delete the last admin.
+	DeleteUser(ctx context.Context, id string) error
+
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
+	ListAPIKeys(ctx context.Context, p Page) ([]*APIKey, string, error)
+	// TouchAPIKey records that a key was used at at.
+	TouchAPIKey(ctx context.Context, id string, at time.Time) error
+	DeleteAPIKey(ctx context.Context, id string) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	GetSession(ctx context.Context, id string) (*Session, error)
+	// TouchSession moves a session's last activity to at.
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of a user but except (may be "")
+	// and returns how many it ended.
+	DeleteUserSessions(ctx context.Context, userID, except string) (int, error)
+	// PruneSessions deletes sessions whose absolute expiry or idle limit
+	// (last activity before idleBefore) has passed, and login failures
+	// recorded before idleBefore; it returns how many sessions it deleted.
+	PruneSessions(ctx context.Context, now, idleBefore time.Time) (int, error)
+
+	// RecordLoginFailure notes a failed sign-in under each key (a username,
+	// an address), so that limits hold across replicas.
+	RecordLoginFailure(ctx context.Context, keys []string, at time.Time) error
+	// CountLoginFailures returns how many failures key has had since since.
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	// ClearLoginFailures forgets the failures of keys (after a sign-in).
+	ClearLoginFailures(ctx context.Context, keys []string) error
 }
 
 // NewEvent is an event to store together with the deliveries it starts.

@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/access"
 	"github.com/hookhub/hookhub/config"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/server"
 )
@@ -93,14 +95,15 @@ func (m *Main) Run(ctx context.Context) error {
 	m.listener = ls.api
 	m.startWorkers(store)
 	m.srv = server.New(server.Options{
-		Store:     store,
-		Logger:    m.Logger,
-		BaseURL:   m.baseURL(),
-		Now:       m.Now,
-		Committer: m.committer,
-		Notify:    m.engine.Notify,
-		Queued:    m.engine.Queued,
-		Sender:    m.engine,
+		Store:      store,
+		Logger:     m.Logger,
+		BaseURL:    m.baseURL(),
+		Now:        m.Now,
+		Committer:  m.committer,
+		Notify:     m.engine.Notify,
+		Queued:     m.engine.Queued,
+		Sender:     m.engine,
+		IngestGate: ingestGate(m.Config),
 
 		StoreTimeout: m.storeTimeout,
 		BodyTimeout:  m.bodyTimeout,
@@ -170,7 +173,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		interval = time.Minute
 	}
 	rt := &retention{store: store, log: m.Logger, now: m.Now, interval: interval, batch: 1000,
-		keepRejected: rejectedRetention}
+		keepRejected: rejectedRetention, sessionIdle: access.DefaultIdleTimeout}
 	go func() {
 		defer close(m.bgDone)
 		rt.run(ctx)
@@ -240,4 +243,13 @@ func storeKind(c *config.Config) string {
 		return "postgres"
 	}
 	return "sqlite:" + filepath.Join(c.DataDir, "hookhub.db")
+}
+
+// ingestGate caps webhook requests and bytes in flight as configured; a
+// Config built in code without the caps has none.
+func ingestGate(c *config.Config) *limit.Gate {
+	if c.IngestInflight <= 0 || c.IngestBytes <= 0 {
+		return nil
+	}
+	return limit.NewGate(c.IngestInflight, c.IngestBytes)
 }

@@ -32,7 +32,7 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
-	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: hash, Admin: true}
+	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: hash, Role: hookhub.RoleAdmin}
 	if err := store.CreateUser(ctx, user); err != nil {
 		return fmt.Errorf("bootstrap: create admin: %w", err)
 	}
@@ -44,7 +44,7 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 	} else {
 		id, _ = secret.APIKeyID(full)
 	}
-	key := &hookhub.APIKey{ID: id, Name: "bootstrap admin key", UserID: user.ID, Hash: secret.HashAPIKey(full)}
+	key := &hookhub.APIKey{ID: id, Name: "bootstrap admin key", UserID: user.ID, Role: hookhub.RoleAdmin, Hash: secret.HashAPIKey(full)}
 	if err := store.CreateAPIKey(ctx, key); err != nil {
 		return fmt.Errorf("bootstrap: create admin API key: %w", err)
 	}

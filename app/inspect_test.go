@@ -310,7 +310,9 @@ func openStream(t *testing.T, h *testHub, query string) <-chan sse {
 			line := sc.Text()
 			switch {
 			case line == "":
-				if m.id != "" {
+				// A message without data (the stream's opening id
+				// marker) only moves the last event ID, as in SSE.
+				if m.data != "" {
 					msgs <- m
 				}
 				m = sse{}

@@ -137,9 +137,9 @@ func (p *faultProxy) closeAll() {
 // on was hanging.
 var outageClient = &http.Client{Timeout: 20 * time.Second}
 
-// postStatus posts a webhook and returns the status, failing the test on a
+// postPatiently posts a webhook and returns the status, failing the test on a
 // hang or a broken connection.
-func postStatus(t *testing.T, url string) int {
+func postPatiently(t *testing.T, url string) int {
 	t.Helper()
 	resp, err := outageClient.Post(url, "application/json", strings.NewReader(`{"n":1}`))
 	if err != nil {
@@ -165,7 +165,7 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	var warm, cold source
 	h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "warm"}, &warm)
 	h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "cold"}, &cold)
-	if code := postStatus(t, warm.URL); code != 200 {
+	if code := postPatiently(t, warm.URL); code != 200 {
 		t.Fatalf("before the outage: %d", code)
 	}
 	for _, fault := range []struct {
@@ -176,7 +176,7 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		// cold is looked up in the store; warm is cached and only committed.
 		for _, src := range []source{cold, warm} {
 			start := time.Now()
-			code := postStatus(t, src.URL)
+			code := postPatiently(t, src.URL)
 			t.Logf("%s database, %s source: %d after %v", fault.name, src.Key, code, time.Since(start))
 			if code != 503 {
 				t.Errorf("%s database, %s source: %d, want 503", fault.name, src.Key, code)
@@ -186,9 +186,9 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 			t.Errorf("%s database: readyz %v %v", fault.name, resp, err)
 		}
 		proxy.heal()
-		eventually(t, "ingest to recover", func() bool { return postStatus(t, warm.URL) == 200 })
+		eventually(t, "ingest to recover", func() bool { return postPatiently(t, warm.URL) == 200 })
 	}
-	if code := postStatus(t, cold.URL); code != 200 {
+	if code := postPatiently(t, cold.URL); code != 200 {
 		t.Fatalf("after the outage the cold source answers %d", code)
 	}
 }
@@ -201,7 +201,7 @@ func TestLockedSQLiteAnswers503(t *testing.T) {
 	h := startHubWith(t, "", func(m *Main) { m.storeTimeout = time.Second })
 	var src source
 	h.mustAPI(201, "POST", "/api/v1/sources", map[string]any{"name": "s"}, &src)
-	if code := postStatus(t, src.URL); code != 200 {
+	if code := postPatiently(t, src.URL); code != 200 {
 		t.Fatalf("before the lock: %d", code)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(h.main.Config.DataDir, "hookhub.db")+"?_pragma=busy_timeout(100)&_txlock=immediate")
@@ -217,7 +217,7 @@ func TestLockedSQLiteAnswers503(t *testing.T) {
 		t.Fatalf("hold the write lock: %v", err)
 	}
 	start := time.Now()
-	code := postStatus(t, src.URL)
+	code := postPatiently(t, src.URL)
 	took := time.Since(start)
 	tx.Rollback()
 	if code != 503 {
@@ -228,7 +228,7 @@ func TestLockedSQLiteAnswers503(t *testing.T) {
 	if took > 8*time.Second {
 		t.Fatalf("locked database answered after %v: the store timeout did not bound the commit", took)
 	}
-	if code := postStatus(t, src.URL); code != 200 {
+	if code := postPatiently(t, src.URL); code != 200 {
 		t.Fatalf("after the lock: %d", code)
 	}
 }

@@ -24,6 +24,9 @@ type retention struct {
 	batch    int
 	// keepRejected bounds the age of rejected requests of every source.
 	keepRejected time.Duration
+	// sessionIdle is the console's idle timeout: sessions unused for longer
+	// (and expired ones) are deleted; zero keeps them.
+	sessionIdle time.Duration
 }
 
 // run prunes every interval until ctx ends.
@@ -47,6 +50,12 @@ func (rt *retention) run(ctx context.Context) {
 func (rt *retention) pruneAll(ctx context.Context) error {
 	if err := rt.pruneSources(ctx); err != nil {
 		return err
+	}
+	if rt.sessionIdle > 0 {
+		now := rt.now()
+		if _, err := rt.store.PruneSessions(ctx, now, now.Add(-rt.sessionIdle)); err != nil {
+			return err
+		}
 	}
 	if rt.keepRejected <= 0 {
 		return nil

@@ -1,9 +1,12 @@
 package client
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -92,7 +95,7 @@ func TestStreamReadsEvents(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
-		fmt.Fprint(w, ": connected\n\nid: evt_1\nevent: event\ndata: {\"id\":\"evt_1\",\"type\":\"push\"}\n\n: keep-alive\n\nid: evt_2\ndata: {\"id\":\"evt_2\"}\n\n")
+		fmt.Fprint(w, ": connected\n\nid: evt_0a\n\nid: evt_1\nevent: event\ndata: {\"id\":\"evt_1\",\"type\":\"push\"}\n\n: keep-alive\n\nid: evt_2\ndata: {\"id\":\"evt_2\"}\n\n")
 	}))
 	defer srv.Close()
 	c, _ := New(srv.URL, "k", nil)
@@ -109,7 +112,25 @@ func TestStreamReadsEvents(t *testing.T) {
 		}
 		ids = append(ids, ev.ID)
 	}
-	if strings.Join(ids, ",") != "evt_1,evt_2" {
-		t.Fatalf("ids = %v", ids)
+	if strings.Join(ids, ",") != "evt_1,evt_2" || s.LastEventID != "evt_2" {
+		t.Fatalf("ids = %v, last %s", ids, s.LastEventID)
 	}
+}
+
+// FuzzEventStream feeds arbitrary bytes to the stream reader: it must end
+// with an error or io.EOF, never hang or panic.
+func FuzzEventStream(f *testing.F) {
+	f.Add([]byte(": connected\n\nid: evt_1\n\nid: evt_2\nevent: event\ndata: {\"id\":\"evt_2\"}\n\n"))
+	f.Add([]byte("data: {\ndata: }\n\n"))
+	f.Add([]byte("data:{\"id\":1}\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := &EventStream{body: io.NopCloser(bytes.NewReader(data))}
+		s.sc = bufio.NewScanner(s.body)
+		for i := 0; i <= len(data); i++ {
+			if _, err := s.Next(); err != nil {
+				return
+			}
+		}
+		t.Fatal("more events than bytes")
+	})
 }

@@ -25,6 +25,10 @@ type EventStream struct {
 	sc   *bufio.Scanner
 	// Raw is the data line of the last event Next returned.
 	Raw []byte
+	// LastEventID is the last id the server sent: the event Next last
+	// returned, or the marker a new stream starts with. Reconnecting with it
+	// as StreamOptions.LastEventID misses nothing.
+	LastEventID string
 }
 
 // StreamEvents opens the live event stream. The call returns once the
@@ -56,11 +60,16 @@ func (c *Client) StreamEvents(ctx context.Context, o StreamOptions) (*EventStrea
 // stream, and another error when the connection breaks.
 func (s *EventStream) Next() (*Event, error) {
 	var data []string
+	id := ""
 	for s.sc.Scan() {
 		line := s.sc.Text()
 		switch {
 		case line == "":
+			if id != "" {
+				s.LastEventID = id
+			}
 			if len(data) == 0 {
+				id = ""
 				continue
 			}
 			s.Raw = []byte(strings.Join(data, "\n"))
@@ -70,15 +79,21 @@ func (s *EventStream) Next() (*Event, error) {
 			}
 			return &ev, nil
 		case strings.HasPrefix(line, "data:"):
-			data = append(data, strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
+			data = append(data, field(line, "data:"))
+		case strings.HasPrefix(line, "id:"):
+			id = field(line, "id:")
 		}
-		// Comments (":"), id:, event: and retry: lines need no action: the
-		// event's own id is in its data.
+		// Comments (":"), event: and retry: lines need no action.
 	}
 	if err := s.sc.Err(); err != nil {
 		return nil, err
 	}
 	return nil, io.EOF
+}
+
+// field returns a line's value after its name and one optional space.
+func field(line, name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(line, name), " ")
 }
 
 // Close ends the stream.

@@ -49,6 +49,8 @@ type Config struct {
 	DeliveryWorkers int
 	DeliveryLease   time.Duration // how long a claimed delivery belongs to one process
 	MaxBodyBytes    int64         // default source body limit
+	IngestInflight  int           // webhook requests handled at once; more get 503
+	IngestBytes     int64         // webhook body bytes held at once; more get 503
 	DebugListen     string        // pprof listener; empty means none
 }
 
@@ -76,6 +78,9 @@ func (c *Config) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("invalid value %q for --public-url (HOOKHUB_PUBLIC_URL): must be an http(s) URL", c.PublicURL)
 		}
+	}
+	if c.IngestBytes < c.MaxBodyBytes {
+		return fmt.Errorf("invalid value %d for --ingest-max-inflight-bytes (HOOKHUB_INGEST_MAX_INFLIGHT_BYTES): must be at least --max-body-bytes (%d)", c.IngestBytes, c.MaxBodyBytes)
 	}
 	if c.DataDir == "" {
 		return fmt.Errorf("invalid value for --data-dir (HOOKHUB_DATA_DIR): must not be empty")

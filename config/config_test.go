@@ -59,6 +59,8 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{[]string{"--debug-listen", "6060"}, nil, "--debug-listen"},
 		{[]string{"--shutdown-timeout", "-1s"}, nil, "--shutdown-timeout"},
 		{nil, map[string]string{"HOOKHUB_DELIVERY_LEASE": "soon"}, "HOOKHUB_DELIVERY_LEASE"},
+		{[]string{"--ingest-max-inflight", "0"}, nil, "--ingest-max-inflight"},
+		{[]string{"--ingest-max-inflight-bytes", "1000"}, nil, "--ingest-max-inflight-bytes"},
 		{nil, map[string]string{"HOOKHUB_SECRET_KEY": "short"}, "HOOKHUB_SECRET_KEY"},
 		{nil, map[string]string{"HOOKHUB_ADMIN_API_KEY": "abc"}, "HOOKHUB_ADMIN_API_KEY"},
 		{[]string{"--bogus"}, nil, "bogus"},

@@ -104,6 +104,12 @@ func settings(c *Config) []setting {
 				c.DebugListen = v
 				return nil
 			}, show: str(&c.DebugListen)},
+		{name: "ingest-max-inflight", def: "1024", usage: "webhook requests handled at once; past it ingest answers 503 with Retry-After",
+			set:  func(v string) error { n, err := positiveInt(v); c.IngestInflight = n; return err },
+			show: func() string { return strconv.Itoa(c.IngestInflight) }},
+		{name: "ingest-max-inflight-bytes", def: "268435456", usage: "webhook body bytes held at once (default 256 MiB); past it ingest answers 503 with Retry-After",
+			set:  func(v string) error { n, err := positiveInt(v); c.IngestBytes = int64(n); return err },
+			show: func() string { return strconv.FormatInt(c.IngestBytes, 10) }},
 		{name: "max-body-bytes", def: "1048576", usage: "default largest request body a source accepts",
 			set:  func(v string) error { n, err := positiveInt(v); c.MaxBodyBytes = int64(n); return err },
 			show: func() string { return strconv.FormatInt(c.MaxBodyBytes, 10) }},

@@ -20,6 +20,12 @@ func HashPassword(password string) (string, error) {
 	return hashPassword(password, pbkdf2Iterations)
 }
 
+// HashPasswordIterations is HashPassword with a chosen cost, for tests that
+// create many users; CheckPassword reads the cost from the hash.
+func HashPasswordIterations(password string, iter int) (string, error) {
+	return hashPassword(password, iter)
+}
+
 func hashPassword(password string, iter int) (string, error) {
 	salt := make([]byte, 16)
 	rand.Read(salt)

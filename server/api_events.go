@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -163,42 +162,4 @@ func (s *Server) handleReplayEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	s.notify()
 	web.JSON(w, http.StatusAccepted, out)
-}
-
-// handleEventStream streams new events as server-sent events, one JSON object
-// per data line, with a comment every 15 s to keep proxies from closing it.
-func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
-	sourceID := r.URL.Query().Get("source_id")
-	// Subscribe before saying "connected", so a client that acts on it sees
-	// every event from then on.
-	ch := s.stream.subscribe()
-	defer s.stream.unsubscribe(ch)
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, ": connected\n\n")
-	rc.Flush()
-	tick := time.NewTicker(15 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-s.done:
-			return
-		case <-tick.C:
-			fmt.Fprint(w, ": keep-alive\n\n")
-		case ev := <-ch:
-			if sourceID != "" && ev.SourceID != sourceID {
-				continue
-			}
-			b, _ := json.Marshal(eventOut(ev, false))
-			fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", ev.ID, "event", b)
-		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
-	}
 }

@@ -11,35 +11,58 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/access"
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/sqlite"
 )
 
-// credential is one way a caller may present itself to a route. The roles
-// work adds rows here (a viewer's key, a responder's key) with the statuses
-// each kind of route must answer them.
+// credential is one way a caller may present itself to a route, with the
+// status each kind of route must answer it.
 type credential struct {
 	name   string
-	header func(valid string) string // the Authorization header; "" sends none
+	header func(k walkKeys) string // the Authorization header; "" sends none
+	// cookie, when set, is sent as the console session cookie.
+	cookie func(k walkKeys) string
 	// allowed reports whether a route must let this caller through; a refused
-	// caller must get wantStatus.
+	// caller must get wantStatus with the error code wantCode.
 	allowed    func(rt route) bool
 	wantStatus int
+	wantCode   string
+}
+
+// walkKeys are the valid credentials of the walk's server: a key per role
+// and an admin's console session.
+type walkKeys struct {
+	admin, responder, viewer string
+	session                  string
 }
 
 // credentials are the callers every route is walked with.
 var credentials = []credential{
-	{name: "no key", header: func(string) string { return "" }, allowed: never, wantStatus: http.StatusUnauthorized},
-	{name: "not bearer", header: func(k string) string { return "Basic " + k }, allowed: never, wantStatus: http.StatusUnauthorized},
-	{name: "empty bearer", header: func(string) string { return "Bearer " }, allowed: never, wantStatus: http.StatusUnauthorized},
-	{name: "malformed key", header: func(string) string { return "Bearer not-a-key" }, allowed: never, wantStatus: http.StatusUnauthorized},
-	{name: "unknown key", header: func(string) string { _, k := secret.NewAPIKey(); return "Bearer " + k }, allowed: never, wantStatus: http.StatusUnauthorized},
-	{name: "wrong secret of a real key", header: wrongSecret, allowed: never, wantStatus: http.StatusUnauthorized},
-	{name: "admin key", header: func(k string) string { return "Bearer " + k }, allowed: always},
-	{name: "admin key, lower-case scheme", header: func(k string) string { return "bearer " + k }, allowed: always},
-	{name: "admin key, upper-case scheme", header: func(k string) string { return "BEARER " + k }, allowed: always},
-	{name: "bearer without a space", header: func(k string) string { return "Bearer" + k }, allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "no key", header: func(walkKeys) string { return "" }, allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "not bearer", header: func(k walkKeys) string { return "Basic " + k.admin }, allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "empty bearer", header: func(walkKeys) string { return "Bearer " }, allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "malformed key", header: func(walkKeys) string { return "Bearer not-a-key" }, allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "unknown key", header: func(walkKeys) string { _, k := secret.NewAPIKey(); return "Bearer " + k }, allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "wrong secret of a real key", header: func(k walkKeys) string { return wrongSecret(k.admin) }, allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "session cookie for a key", header: func(walkKeys) string { return "" }, cookie: func(k walkKeys) string { return k.session },
+		allowed: func(rt route) bool { return rt.session }, wantStatus: http.StatusUnauthorized},
+	{name: "forged session cookie", header: func(walkKeys) string { return "" }, cookie: func(walkKeys) string { return "forged" },
+		allowed: never, wantStatus: http.StatusUnauthorized},
+	{name: "viewer key", header: func(k walkKeys) string { return "Bearer " + k.viewer },
+		allowed: roleAllows(hookhub.RoleViewer), wantStatus: http.StatusForbidden, wantCode: "forbidden"},
+	{name: "responder key", header: func(k walkKeys) string { return "Bearer " + k.responder },
+		allowed: roleAllows(hookhub.RoleResponder), wantStatus: http.StatusForbidden, wantCode: "forbidden"},
+	{name: "admin key", header: func(k walkKeys) string { return "Bearer " + k.admin }, allowed: always},
+	{name: "admin key, lower-case scheme", header: func(k walkKeys) string { return "bearer " + k.admin }, allowed: always},
+	{name: "admin key, upper-case scheme", header: func(k walkKeys) string { return "BEARER " + k.admin }, allowed: always},
+	{name: "bearer without a space", header: func(k walkKeys) string { return "Bearer" + k.admin }, allowed: never, wantStatus: http.StatusUnauthorized},
+}
+
+// roleAllows admits the routes a caller with role may call.
+func roleAllows(role string) func(route) bool {
+	return func(rt route) bool { return hookhub.RoleAllows(role, rt.role) }
 }
 
 func never(route) bool  { return false }
@@ -60,8 +83,8 @@ func wrongSecret(valid string) string {
 
 // TestEveryRouteNeedsAKey walks the whole route table: every route not marked
 // public must refuse each bad credential with 401 before its handler runs,
-// and let the admin key through. A route added to the table is covered
-// without touching this test.
+// refuse a key whose role is below the route's with 403, and let the others
+// through. A route added to the table is covered without touching this test.
 func TestEveryRouteNeedsAKey(t *testing.T) {
 	s, valid := authWalkServer(t)
 	h := s.Handler()
@@ -71,7 +94,11 @@ func TestEveryRouteNeedsAKey(t *testing.T) {
 		}
 		for _, c := range credentials {
 			t.Run(rt.method+" "+rt.path+"/"+c.name, func(t *testing.T) {
-				status, body := callRoute(h, rt, c.header(valid))
+				cookie := ""
+				if c.cookie != nil {
+					cookie = c.cookie(valid)
+				}
+				status, body := callRoute(h, rt, c.header(valid), cookie)
 				if c.allowed(rt) {
 					if status == http.StatusUnauthorized || status == http.StatusForbidden {
 						t.Fatalf("%s refused a caller it must admit: %d %s", c.name, status, body)
@@ -81,8 +108,12 @@ func TestEveryRouteNeedsAKey(t *testing.T) {
 				if status != c.wantStatus {
 					t.Fatalf("status %d, want %d: %s", status, c.wantStatus, body)
 				}
-				if !strings.Contains(body, `"code":"unauthorized"`) {
-					t.Fatalf("body is not the unauthorized error shape: %s", body)
+				code := c.wantCode
+				if code == "" {
+					code = "unauthorized"
+				}
+				if !strings.Contains(body, `"code":"`+code+`"`) {
+					t.Fatalf("body is not the %s error shape: %s", code, body)
 				}
 			})
 		}
@@ -104,12 +135,15 @@ func TestPublicRoutesAreFew(t *testing.T) {
 
 // callRoute sends one request to rt with path parameters filled in and an
 // empty JSON body, and returns the status and body.
-func callRoute(h http.Handler, rt route, auth string) (int, string) {
+func callRoute(h http.Handler, rt route, auth, cookie string) (int, string) {
 	path := strings.NewReplacer("{id}", "walk_missing", "{run_id}", "walk_missing").Replace(rt.path)
 	req := httptest.NewRequest(rt.method, path, strings.NewReader("{}"))
 	req.Header.Set("Content-Type", "application/json")
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
+	}
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: access.SessionCookie, Value: cookie})
 	}
 	rec := httptest.NewRecorder()
 	if rt.method == "GET" && strings.HasSuffix(rt.path, "/stream") {
@@ -122,8 +156,18 @@ func callRoute(h http.Handler, rt route, auth string) (int, string) {
 	return rec.Code, rec.Body.String()
 }
 
-// authWalkServer is a Server on a real SQLite store holding one admin key.
-func authWalkServer(t *testing.T) (*Server, string) {
+// TestEveryRouteHasARole keeps each route's role a written decision.
+func TestEveryRouteHasARole(t *testing.T) {
+	for _, rt := range New(Options{}).routes() {
+		if !rt.public && !hookhub.ValidRole(rt.role) {
+			t.Errorf("%s %s: role %q is not a role", rt.method, rt.path, rt.role)
+		}
+	}
+}
+
+// authWalkServer is a Server on a real SQLite store holding an admin with a
+// console session and a key of each role.
+func authWalkServer(t *testing.T) (*Server, walkKeys) {
 	t.Helper()
 	ctx := context.Background()
 	key := make([]byte, 32)
@@ -137,15 +181,29 @@ func authWalkServer(t *testing.T) (*Server, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: "x", Admin: true}
+	hash, err := secret.HashPasswordIterations("walk-password", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: hash, Role: hookhub.RoleAdmin}
 	if err := store.CreateUser(ctx, user); err != nil {
 		t.Fatal(err)
 	}
-	id, full := secret.NewAPIKey()
-	if err := store.CreateAPIKey(ctx, &hookhub.APIKey{ID: id, Name: "walk", UserID: user.ID, Hash: secret.HashAPIKey(full)}); err != nil {
+	var keys walkKeys
+	for role, dst := range map[string]*string{hookhub.RoleAdmin: &keys.admin, hookhub.RoleResponder: &keys.responder, hookhub.RoleViewer: &keys.viewer} {
+		id, full := secret.NewAPIKey()
+		if err := store.CreateAPIKey(ctx, &hookhub.APIKey{ID: id, Name: "walk " + role, UserID: user.ID, Role: role, Hash: secret.HashAPIKey(full)}); err != nil {
+			t.Fatal(err)
+		}
+		*dst = full
+	}
+	acc := access.New(access.Options{Store: store})
+	login, err := acc.Login(ctx, "admin", "walk-password", "192.0.2.1", "walk")
+	if err != nil {
 		t.Fatal(err)
 	}
+	keys.session = login.Token
 	committer := ingest.NewCommitter(store, ingest.CommitterOptions{})
 	t.Cleanup(committer.Close)
-	return New(Options{Store: store, Committer: committer}), full
+	return New(Options{Store: store, Committer: committer, Access: acc}), keys
 }

@@ -33,6 +33,9 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	src := cs.src
+	if s.rateLimited(w, r, src) {
+		return
+	}
 	ev := s.newEvent(r, cs)
 	if !src.Active {
 		s.reject(w, r, ev, src.InactiveStatus, hookhub.Errorf(hookhub.EFORBIDDEN, "source is inactive"))
@@ -143,6 +146,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, tooLarge
 	} else if hookhub.ErrorCode(err) == hookhub.ETIMEOUT {
 		return nil, err // the body did not arrive in time: 408
+	} else if busy(err) {
+		return nil, err
 	} else if err != nil {
 		return nil, hookhub.Errorf(hookhub.EINVALID, "could not read body")
 	}

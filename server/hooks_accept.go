@@ -53,6 +53,13 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 		w.Write(alert.PagerDutyAccepted(alerts[0].Fingerprint))
 		return
 	}
+	if challenge, ok := ingest.URLChallenge(src.Type, ev.Body); ok {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Hookhub-Event-Id", ev.ID)
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte(challenge))
+		return
+	}
 	for k, v := range src.Response.Headers {
 		w.Header().Set(k, v)
 	}

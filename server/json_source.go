@@ -27,6 +27,7 @@ type sourceJSON struct {
 	Variables      []variableJSON   `json:"variables"`
 	Retention      retentionJSON    `json:"retention"`
 	Alert          *alertJSON       `json:"alert"`
+	RateLimit      *rateLimitJSON   `json:"rate_limit"`
 	CreatedAt      time.Time        `json:"created_at"`
 	UpdatedAt      time.Time        `json:"updated_at"`
 }
@@ -81,6 +82,20 @@ type alertJSON struct {
 	ResolveExpression string   `json:"resolve_expression,omitempty"`
 }
 
+// rateLimitJSON is a source's token bucket; null means unlimited.
+type rateLimitJSON struct {
+	PerSecond float64 `json:"per_second"`
+	Burst     int     `json:"burst,omitempty"`
+}
+
+func rateLimitOut(r hookhub.RateLimit) *rateLimitJSON {
+	if r.PerSecond == 0 {
+		return nil
+	}
+	out := rateLimitJSON(r)
+	return &out
+}
+
 type retentionJSON struct {
 	MaxAgeSeconds int64 `json:"max_age_seconds"`
 	MaxCount      int   `json:"max_count"`
@@ -107,6 +122,7 @@ func (s *Server) sourceOut(src *hookhub.Source) sourceJSON {
 		Variables:      vars,
 		Retention:      retentionJSON{MaxAgeSeconds: src.Retention.MaxAgeSec, MaxCount: src.Retention.MaxCount},
 		Alert:          alertOut(src.Alert),
+		RateLimit:      rateLimitOut(src.RateLimit),
 		CreatedAt:      src.CreatedAt.UTC(), UpdatedAt: src.UpdatedAt.UTC(),
 	}
 }
@@ -143,6 +159,8 @@ type sourceInput struct {
 	Variables      *[]variableJSON   `json:"variables"`
 	Retention      *retentionJSON    `json:"retention"`
 	Alert          *alertJSON        `json:"alert"`
+	// RateLimit replaces the limit; {"per_second": 0} removes it.
+	RateLimit *rateLimitJSON `json:"rate_limit"`
 }
 
 // apply copies the given fields onto src. A verification block replaces the
@@ -186,6 +204,9 @@ func (in *sourceInput) apply(src *hookhub.Source) {
 	}
 	if a := in.Alert; a != nil {
 		src.Alert = hookhub.AlertConfig(*a)
+	}
+	if rl := in.RateLimit; rl != nil {
+		src.RateLimit = hookhub.RateLimit(*rl)
 	}
 }
 

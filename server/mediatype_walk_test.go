@@ -30,7 +30,8 @@ var jsonVariants = []string{"application/json", "application/json; charset=utf-8
 // JSON, and then no spelling of the JSON media type may be refused. Routes
 // are covered without being named here.
 func TestEveryRouteTakesJSONMediaTypeVariants(t *testing.T) {
-	s, key := authWalkServer(t)
+	s, keys := authWalkServer(t)
+	key := keys.admin
 	s.sender = stubSender{}
 	ids := walkObjects(t, s.store)
 	h := s.Handler()

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/hookhub/hookhub/limit"
 	"net/http"
 	"strconv"
 	"time"
@@ -54,4 +55,16 @@ func (m *Metrics) observe(route string, status int, d time.Duration) {
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// watchGate exports what the ingest gate holds, read when scraped.
+func (m *Metrics) watchGate(g *limit.Gate) {
+	m.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hookhub_ingest_inflight_requests", Help: "Webhook requests being handled now.",
+		}, func() float64 { n, _ := g.InFlight(); return float64(n) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hookhub_ingest_inflight_bytes", Help: "Webhook body bytes reserved by requests being handled now.",
+		}, func() float64 { _, b := g.InFlight(); return float64(b) }),
+	)
 }

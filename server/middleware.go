@@ -1,17 +1,12 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/hookhub/hookhub/web"
 )
-
-type ctxKey int
-
-const actorKey ctxKey = iota
 
 // instrument records metrics and a log line for one route. route is the
 // pattern, known when the route is registered, so labels stay bounded.
@@ -30,9 +25,4 @@ func (s *Server) instrument(route string, quiet bool, next http.Handler) http.Ha
 				"duration_ms", strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64))
 		}
 	})
-}
-
-// withActor records who is acting in this request, for audit trails.
-func withActor(r *http.Request, who string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), actorKey, who))
 }

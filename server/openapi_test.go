@@ -244,3 +244,18 @@ func TestOpenAPIServed(t *testing.T) {
 		t.Errorf("openapi %q with %d paths, want 3.1.0 with paths", doc.OpenAPI, len(doc.Paths))
 	}
 }
+
+// TestOpenAPIRoles checks that each operation documents, as x-hookhub-role,
+// the role its route requires.
+func TestOpenAPIRoles(t *testing.T) {
+	ops := operations(t, loadOpenAPI(t))
+	for _, rt := range New(Options{}).routes() {
+		op, ok := ops[rt.method+" "+rt.path]
+		if !ok || rt.public {
+			continue
+		}
+		if got, _ := op["x-hookhub-role"].(string); got != rt.role {
+			t.Errorf("%s %s: x-hookhub-role %q, route needs %q", rt.method, rt.path, got, rt.role)
+		}
+	}
+}

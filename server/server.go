@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/access"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
 )
@@ -43,6 +45,12 @@ type Options struct {
 	// its request body; a body that has not arrived then is answered 408.
 	// Default 30s.
 	BodyTimeout time.Duration
+	// IngestGate, when set, caps the webhook requests and body bytes in
+	// flight; requests past it are answered 503.
+	IngestGate *limit.Gate
+	// Access answers who may do what; nil means one over Store with its
+	// defaults.
+	Access *access.Service
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
@@ -72,13 +80,15 @@ type Server struct {
 	metrics *Metrics
 	baseURL string
 	now     func() time.Time
-	keys    *keyCache
+	access  *access.Service
 
 	committer *ingest.Committer
 	notify    func()
 	queued    func(*hookhub.Event)
 	sender    Sender
 	sources   *sourceCache
+	gate      *limit.Gate
+	rates     *limit.Rates
 
 	reopenWindow time.Duration
 	storeTimeout time.Duration
@@ -112,11 +122,17 @@ func New(o Options) *Server {
 	if o.BodyTimeout <= 0 {
 		o.BodyTimeout = DefaultBodyTimeout
 	}
+	if o.Access == nil {
+		o.Access = access.New(access.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
+	}
 	switch {
 	case o.ReopenWindow == 0:
 		o.ReopenWindow = time.Hour
 	case o.ReopenWindow < 0:
 		o.ReopenWindow = 0
+	}
+	if o.IngestGate != nil {
+		o.Metrics.watchGate(o.IngestGate)
 	}
 	return &Server{
 		reopenWindow: o.ReopenWindow,
@@ -127,12 +143,14 @@ func New(o Options) *Server {
 		metrics:      o.Metrics,
 		baseURL:      o.BaseURL,
 		now:          o.Now,
-		keys:         newKeyCache(),
+		access:       o.Access,
 		committer:    o.Committer,
 		notify:       o.Notify,
 		queued:       o.Queued,
 		sender:       o.Sender,
 		sources:      newSourceCache(o.Store, o.Now),
+		gate:         o.IngestGate,
+		rates:        limit.NewRates(),
 		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
 		stream:       newStream(),
 		done:         make(chan struct{}),
@@ -152,7 +170,20 @@ type route struct {
 	handler http.HandlerFunc
 	public  bool // no API key needed
 	quiet   bool // log only failures: high-volume or probe routes
+	// role is the least role a caller needs (see hookhub.RoleAllows); every
+	// route that is not public names one.
+	role string
+	// session also admits the console's session cookie (the live tail's
+	// EventSource cannot send an Authorization header).
+	session bool
 }
+
+// Roles as the route table names them.
+const (
+	viewer    = hookhub.RoleViewer
+	responder = hookhub.RoleResponder
+	admin     = hookhub.RoleAdmin
+)
 
 func (s *Server) routes() []route {
 	return []route{
@@ -161,43 +192,53 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/metrics", handler: s.metrics.Handler().ServeHTTP, public: true, quiet: true},
 		{method: "GET", path: "/api/openapi.json", handler: s.handleOpenAPI, public: true},
 
-		{method: "GET", path: "/api/v1/sources", handler: s.handleListSources},
-		{method: "POST", path: "/api/v1/sources", handler: s.handleCreateSource},
-		{method: "GET", path: "/api/v1/sources/{id}", handler: s.handleGetSource},
-		{method: "PATCH", path: "/api/v1/sources/{id}", handler: s.handleUpdateSource},
-		{method: "DELETE", path: "/api/v1/sources/{id}", handler: s.handleDeleteSource},
-		{method: "POST", path: "/api/v1/sources/{id}/rotate-secret", handler: s.handleRotateSourceSecret},
+		{method: "GET", path: "/api/v1/sources", handler: s.handleListSources, role: viewer},
+		{method: "POST", path: "/api/v1/sources", handler: s.handleCreateSource, role: admin},
+		{method: "GET", path: "/api/v1/sources/{id}", handler: s.handleGetSource, role: viewer},
+		{method: "PATCH", path: "/api/v1/sources/{id}", handler: s.handleUpdateSource, role: admin},
+		{method: "DELETE", path: "/api/v1/sources/{id}", handler: s.handleDeleteSource, role: admin},
+		{method: "POST", path: "/api/v1/sources/{id}/rotate-secret", handler: s.handleRotateSourceSecret, role: admin},
 
-		{method: "GET", path: "/api/v1/events", handler: s.handleListEvents},
-		{method: "POST", path: "/api/v1/events", handler: s.handlePublishEvent},
-		{method: "GET", path: "/api/v1/events/stream", handler: s.handleEventStream},
-		{method: "GET", path: "/api/v1/events/{id}", handler: s.handleGetEvent},
-		{method: "POST", path: "/api/v1/events/{id}/replay", handler: s.handleReplayEvent},
+		{method: "GET", path: "/api/v1/events", handler: s.handleListEvents, role: viewer},
+		{method: "POST", path: "/api/v1/events", handler: s.handlePublishEvent, role: admin},
+		{method: "GET", path: "/api/v1/events/stream", handler: s.handleEventStream, role: viewer, session: true},
+		{method: "GET", path: "/api/v1/events/{id}", handler: s.handleGetEvent, role: viewer},
+		{method: "POST", path: "/api/v1/events/{id}/replay", handler: s.handleReplayEvent, role: responder},
 
-		{method: "GET", path: "/api/v1/destinations", handler: s.handleListDestinations},
-		{method: "POST", path: "/api/v1/destinations", handler: s.handleCreateDestination},
-		{method: "GET", path: "/api/v1/destinations/{id}", handler: s.handleGetDestination},
-		{method: "PATCH", path: "/api/v1/destinations/{id}", handler: s.handleUpdateDestination},
-		{method: "DELETE", path: "/api/v1/destinations/{id}", handler: s.handleDeleteDestination},
-		{method: "POST", path: "/api/v1/destinations/{id}/enable", handler: s.handleEnableDestination},
-		{method: "POST", path: "/api/v1/destinations/{id}/pause", handler: s.handlePauseDestination(true)},
-		{method: "POST", path: "/api/v1/destinations/{id}/resume", handler: s.handlePauseDestination(false)},
-		{method: "POST", path: "/api/v1/destinations/{id}/test", handler: s.handleTestDestination},
-		{method: "POST", path: "/api/v1/destinations/{id}/rotate-secret", handler: s.handleRotateDestinationSecret},
-		{method: "POST", path: "/api/v1/destinations/{id}/resend-failed", handler: s.handleResendFailed},
+		{method: "GET", path: "/api/v1/destinations", handler: s.handleListDestinations, role: viewer},
+		{method: "POST", path: "/api/v1/destinations", handler: s.handleCreateDestination, role: admin},
+		{method: "GET", path: "/api/v1/destinations/{id}", handler: s.handleGetDestination, role: viewer},
+		{method: "PATCH", path: "/api/v1/destinations/{id}", handler: s.handleUpdateDestination, role: admin},
+		{method: "DELETE", path: "/api/v1/destinations/{id}", handler: s.handleDeleteDestination, role: admin},
+		{method: "POST", path: "/api/v1/destinations/{id}/enable", handler: s.handleEnableDestination, role: admin},
+		{method: "POST", path: "/api/v1/destinations/{id}/pause", handler: s.handlePauseDestination(true), role: admin},
+		{method: "POST", path: "/api/v1/destinations/{id}/resume", handler: s.handlePauseDestination(false), role: admin},
+		{method: "POST", path: "/api/v1/destinations/{id}/test", handler: s.handleTestDestination, role: admin},
+		{method: "POST", path: "/api/v1/destinations/{id}/rotate-secret", handler: s.handleRotateDestinationSecret, role: admin},
+		{method: "POST", path: "/api/v1/destinations/{id}/resend-failed", handler: s.handleResendFailed, role: responder},
 
-		{method: "GET", path: "/api/v1/deliveries", handler: s.handleListDeliveries},
-		{method: "GET", path: "/api/v1/deliveries/{id}", handler: s.handleGetDelivery},
-		{method: "POST", path: "/api/v1/deliveries/{id}/resend", handler: s.handleResendDelivery},
+		{method: "GET", path: "/api/v1/deliveries", handler: s.handleListDeliveries, role: viewer},
+		{method: "GET", path: "/api/v1/deliveries/{id}", handler: s.handleGetDelivery, role: viewer},
+		{method: "POST", path: "/api/v1/deliveries/{id}/resend", handler: s.handleResendDelivery, role: responder},
 
-		{method: "GET", path: "/api/v1/incidents", handler: s.handleListIncidents},
-		{method: "GET", path: "/api/v1/incidents/{id}", handler: s.handleGetIncident},
-		{method: "GET", path: "/api/v1/incidents/{id}/timeline", handler: s.handleIncidentTimeline},
-		{method: "POST", path: "/api/v1/incidents/{id}/ack", handler: s.incidentAction(hookhub.ActionAcknowledge)},
-		{method: "POST", path: "/api/v1/incidents/{id}/resolve", handler: s.incidentAction(hookhub.ActionResolve)},
-		{method: "POST", path: "/api/v1/incidents/{id}/close", handler: s.incidentAction(hookhub.ActionClose)},
-		{method: "POST", path: "/api/v1/incidents/{id}/reopen", handler: s.incidentAction(hookhub.ActionReopen)},
-		{method: "POST", path: "/api/v1/incidents/{id}/comments", handler: s.handleCommentIncident},
+		{method: "GET", path: "/api/v1/incidents", handler: s.handleListIncidents, role: viewer},
+		{method: "GET", path: "/api/v1/incidents/{id}", handler: s.handleGetIncident, role: viewer},
+		{method: "GET", path: "/api/v1/incidents/{id}/timeline", handler: s.handleIncidentTimeline, role: viewer},
+		{method: "POST", path: "/api/v1/incidents/{id}/ack", handler: s.incidentAction(hookhub.ActionAcknowledge), role: responder},
+		{method: "POST", path: "/api/v1/incidents/{id}/resolve", handler: s.incidentAction(hookhub.ActionResolve), role: responder},
+		{method: "POST", path: "/api/v1/incidents/{id}/close", handler: s.incidentAction(hookhub.ActionClose), role: responder},
+		{method: "POST", path: "/api/v1/incidents/{id}/reopen", handler: s.incidentAction(hookhub.ActionReopen), role: responder},
+		{method: "POST", path: "/api/v1/incidents/{id}/comments", handler: s.handleCommentIncident, role: responder},
+
+		{method: "GET", path: "/api/v1/users", handler: s.handleListUsers, role: admin},
+		{method: "POST", path: "/api/v1/users", handler: s.handleCreateUser, role: admin},
+		{method: "GET", path: "/api/v1/users/{id}", handler: s.handleGetUser, role: admin},
+		{method: "PATCH", path: "/api/v1/users/{id}", handler: s.handleUpdateUser, role: admin},
+		{method: "DELETE", path: "/api/v1/users/{id}", handler: s.handleDeleteUser, role: admin},
+		{method: "GET", path: "/api/v1/api-keys", handler: s.handleListAPIKeys, role: admin},
+		{method: "POST", path: "/api/v1/api-keys", handler: s.handleCreateAPIKey, role: admin},
+		{method: "DELETE", path: "/api/v1/api-keys/{id}", handler: s.handleRevokeAPIKey, role: admin},
+		{method: "GET", path: "/api/v1/me", handler: s.handleMe, role: viewer},
 	}
 }
 
@@ -209,13 +250,17 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes() {
 		var h http.Handler = rt.handler
 		if !rt.public {
-			h = s.requireAPIKey(h)
+			role := rt.role
+			if role == "" {
+				role = admin // a route that forgot its role is the safest kind
+			}
+			h = s.authorize(role, rt.session, h)
 		}
 		pattern := rt.method + " " + rt.path
 		mux.Handle(pattern, s.instrument(pattern, rt.quiet, h))
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
-	mux.Handle("/hooks/", s.instrument("/hooks/", true, http.HandlerFunc(s.handleHook)))
+	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))
 	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(s.jsonNoMatch(mux))))
 }
 

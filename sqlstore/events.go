@@ -57,7 +57,14 @@ func (s *Store) ListEvents(ctx context.Context, f hookhub.EventFilter) ([]*hookh
 	if !f.Until.IsZero() {
 		w.add("received_at < ?", s.d.t(f.Until))
 	}
-	query, args := pageQuery(`SELECT `+eventCols+` FROM events`, w, f.Page)
+	var query string
+	var args []any
+	if f.After != "" {
+		w.add("id > ?", f.After)
+		query, args = pageQueryAsc(`SELECT `+eventCols+` FROM events`, w, f.Page)
+	} else {
+		query, args = pageQuery(`SELECT `+eventCols+` FROM events`, w, f.Page)
+	}
 	list, next, err := listPage(ctx, s, query, args, f.Page, scanEvent, func(x *hookhub.Event) string { return x.ID })
 	if err != nil {
 		return nil, "", s.check(err, "list events")

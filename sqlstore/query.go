@@ -40,6 +40,16 @@ func pageQuery(base string, w *where, p hookhub.Page) (string, []any) {
 	return base + w.String() + " ORDER BY id DESC LIMIT ?", args
 }
 
+// pageQueryAsc is pageQuery oldest first: rows after the cursor in
+// ascending ID order.
+func pageQueryAsc(base string, w *where, p hookhub.Page) (string, []any) {
+	if p.Cursor != "" {
+		w.add("id > ?", p.Cursor)
+	}
+	args := append(w.args, p.PageLimit()+1)
+	return base + w.String() + " ORDER BY id LIMIT ?", args
+}
+
 // queryAll runs a query on the read pool and scans every row.
 func queryAll[T any](ctx context.Context, s *Store, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
 	rows, err := s.poolQuery(ctx, s.read, query, args...)

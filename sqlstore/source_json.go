@@ -19,6 +19,12 @@ type sourceConfig struct {
 	ForwardHeaders []string           `json:"forward_headers,omitempty"`
 	Retention      retentionConfig    `json:"retention"`
 	Alert          *alertConfig       `json:"alert,omitempty"`
+	RateLimit      *rateLimitConfig   `json:"rate_limit,omitempty"`
+}
+
+type rateLimitConfig struct {
+	PerSecond float64 `json:"per_second"`
+	Burst     int     `json:"burst,omitempty"`
 }
 
 type alertConfig struct {
@@ -100,12 +106,19 @@ func sourceConfigOf(s *hookhub.Source) (sourceConfig, sourceSecrets) {
 		a := alertConfig(s.Alert)
 		c.Alert = &a
 	}
+	if s.RateLimit != (hookhub.RateLimit{}) {
+		r := rateLimitConfig(s.RateLimit)
+		c.RateLimit = &r
+	}
 	return c, sourceSecrets{Secret: v.Secret, PreviousSecret: v.PreviousSecret, Password: v.Password}
 }
 
 func (c sourceConfig) applyTo(s *hookhub.Source, sec sourceSecrets) {
 	if c.Alert != nil {
 		s.Alert = hookhub.AlertConfig(*c.Alert)
+	}
+	if c.RateLimit != nil {
+		s.RateLimit = hookhub.RateLimit(*c.RateLimit)
 	}
 	v := c.Verification
 	s.Verification = hookhub.Verification{

@@ -245,4 +245,21 @@ func testListEvents(t *testing.T, s hookhub.Store) {
 		})
 		equal(t, tc.name, got, newest(tc.want))
 	}
+	// After lists oldest first, forward from the given ID, with the other
+	// filters still applying.
+	after := pageAll(t, 2, func(p hookhub.Page) ([]string, string, error) {
+		list, next, err := s.ListEvents(ctx(t), hookhub.EventFilter{SourceID: a.ID, After: all[3], Page: p})
+		out := make([]string, len(list))
+		for i, x := range list {
+			out[i] = x.ID
+		}
+		return out, next, err
+	})
+	var wantAfter []string
+	for _, id := range ofA {
+		if id > all[3] {
+			wantAfter = append(wantAfter, id)
+		}
+	}
+	equal(t, "after", after, wantAfter)
 }

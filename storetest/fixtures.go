@@ -31,6 +31,7 @@ func fullSource() *hookhub.Source {
 		DestinationIDs: []string{"dst_a", "dst_b"},
 		ForwardHeaders: []string{"X-GitHub-Event"},
 		Retention:      hookhub.Retention{MaxAgeSec: 86400, MaxCount: 1000},
+		RateLimit:      hookhub.RateLimit{PerSecond: 2.5, Burst: 10},
 		Alert: hookhub.AlertConfig{Kind: "generic", GroupBy: "group_key", TitlePath: "t", SeverityPath: "s", StatusPath: "st",
 			FingerprintPaths: []string{"a", "b"}, LinkPath: "l", DescriptionPath: "d", ResolvedValues: []string{"ok"},
 			ResolveExpression: `body.st == "ok"`},

@@ -25,8 +25,8 @@ func newGitHub(cfg hookhub.Verification, c clock) (Verifier, error) {
 		return nil, err
 	}
 	return &GitHub{
-		sha256: bodyHMAC("X-Hub-Signature-256", "sha256=", sha256.New, decodeHex, keys, c),
-		sha1:   bodyHMAC("X-Hub-Signature", "sha1=", sha1.New, decodeHex, keys, c),
+		sha256: bodyHMAC("X-Hub-Signature-256", "sha256=", sha256.New, hexSig, keys, c),
+		sha1:   bodyHMAC("X-Hub-Signature", "sha1=", sha1.New, hexSig, keys, c),
 	}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"hash"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hookhub/hookhub"
 )
@@ -24,7 +25,8 @@ type HMAC struct {
 	header   string
 	prefix   string // stripped before decoding, matched case-insensitively
 	hash     func() hash.Hash
-	decode   func(string) ([]byte, bool)
+	enc      sigEncoding
+	tsFormat func(time.Time) string // how Sign writes the timestamp; unix seconds when nil
 	signed   string
 	tsHeader string
 	idHeader string
@@ -50,9 +52,9 @@ func newHMAC(cfg hookhub.Verification, c clock) (Verifier, error) {
 	}
 	switch orDefault(cfg.Encoding, "hex") {
 	case "hex":
-		h.decode = decodeHex
+		h.enc = hexSig
 	case "base64":
-		h.decode = decodeBase64
+		h.enc = base64Sig
 	default:
 		return nil, invalid("verification.encoding %q is not one of hex, base64", cfg.Encoding)
 	}
@@ -91,7 +93,7 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 	if raw == "" {
 		return missing(h.header)
 	}
-	sig, ok := parseSignature(raw, h.prefix, h.decode)
+	sig, ok := parseSignature(raw, h.prefix, h.enc.decode)
 	if !ok {
 		return malformed(h.header)
 	}
@@ -149,6 +151,6 @@ func orDefault(s, def string) string {
 }
 
 // bodyHMAC configures the common preset shape: one header signing the body.
-func bodyHMAC(header, prefix string, h func() hash.Hash, decode func(string) ([]byte, bool), keys keyring, c clock) *HMAC {
-	return &HMAC{header: header, prefix: prefix, hash: h, decode: decode, signed: SignedBody, keys: keys, clock: c}
+func bodyHMAC(header, prefix string, h func() hash.Hash, enc sigEncoding, keys keyring, c clock) *HMAC {
+	return &HMAC{header: header, prefix: prefix, hash: h, enc: enc, signed: SignedBody, keys: keys, clock: c}
 }

@@ -73,6 +73,17 @@ var hashes = map[string]func() hash.Hash{
 	"sha512": sha512.New,
 }
 
+// sigEncoding is how a signature is written out: hex or base64.
+type sigEncoding struct {
+	decode func(string) ([]byte, bool)
+	encode func([]byte) string
+}
+
+var (
+	hexSig    = sigEncoding{decode: decodeHex, encode: hex.EncodeToString}
+	base64Sig = sigEncoding{decode: decodeBase64, encode: base64.StdEncoding.EncodeToString}
+)
+
 // decodeHex reads a hex signature; providers differ in letter case.
 func decodeHex(s string) ([]byte, bool) {
 	b, err := hex.DecodeString(strings.TrimSpace(s))

@@ -18,7 +18,7 @@ func newShopify(cfg hookhub.Verification, c clock) (Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Shopify{bodyHMAC("X-Shopify-Hmac-Sha256", "", sha256.New, decodeBase64, keys, c)}, nil
+	return &Shopify{bodyHMAC("X-Shopify-Hmac-Sha256", "", sha256.New, base64Sig, keys, c)}, nil
 }
 
 // Verify checks the signature against the current and previous secret.

@@ -47,9 +47,13 @@ func (s *Slack) Verify(r *http.Request, body []byte) error {
 	if err := s.clock.checkUnix(slackTimestampHeader, ts); err != nil {
 		return err
 	}
-	mac := s.keys.macs(sha256.New, []byte("v0:"), []byte(ts), []byte(":"), body)
-	if !anyEqual(mac, [][]byte{sig}) {
+	if !anyEqual(slackMACs(s.keys, ts, body), [][]byte{sig}) {
 		return deny(reasonMismatch)
 	}
 	return nil
+}
+
+// slackMACs signs "v0:" timestamp ":" body with each key.
+func slackMACs(keys keyring, ts string, body []byte) [][]byte {
+	return keys.macs(sha256.New, []byte("v0:"), []byte(ts), []byte(":"), body)
 }

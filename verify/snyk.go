@@ -18,7 +18,7 @@ func newSnyk(cfg hookhub.Verification, c clock) (Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Snyk{bodyHMAC("X-Hub-Signature", "sha256=", sha256.New, decodeHex, keys, c)}, nil
+	return &Snyk{bodyHMAC("X-Hub-Signature", "sha256=", sha256.New, hexSig, keys, c)}, nil
 }
 
 // Verify checks the signature against the current and previous secret.

@@ -112,8 +112,7 @@ func (s *Standard) match(sigs []standardSignature, id, ts string, body []byte) b
 		}
 	}
 	if len(v1) > 0 && len(s.macKeys) > 0 {
-		macs := s.macKeys.macs(sha256.New, []byte(id), []byte("."), []byte(ts), []byte("."), body)
-		if anyEqual(macs, v1) {
+		if anyEqual(standardMACs(s.macKeys, id, ts, body), v1) {
 			return true
 		}
 	}
@@ -153,4 +152,9 @@ func parseStandardSignatures(h string) []standardSignature {
 		}
 	}
 	return out
+}
+
+// standardMACs signs id "." timestamp "." body with each key.
+func standardMACs(keys keyring, id, ts string, body []byte) [][]byte {
+	return keys.macs(sha256.New, []byte(id), []byte("."), []byte(ts), []byte("."), body)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/hookhub/hookhub"
 )
@@ -21,8 +22,9 @@ func newZendesk(cfg hookhub.Verification, c clock) (Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := bodyHMAC("X-Zendesk-Webhook-Signature", "", sha256.New, decodeBase64, keys, c)
+	h := bodyHMAC("X-Zendesk-Webhook-Signature", "", sha256.New, base64Sig, keys, c)
 	h.signed, h.tsHeader = SignedTimestampBody, "X-Zendesk-Webhook-Signature-Timestamp"
+	h.tsFormat = func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	return &Zendesk{h}, nil
 }
 

@@ -10,6 +10,13 @@ import (
 	"testing"
 )
 
+func runArgs(args []string, envv map[string]string) (error, string, string) {
+	var out, errOut bytes.Buffer
+	e := &env{getenv: func(k string) string { return envv[k] }, stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}
+	err := run(context.Background(), args, e)
+	return err, out.String(), errOut.String()
+}
+
 func TestBadConfigStopsStartupAndCreatesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	for _, tc := range []struct {
@@ -21,8 +28,7 @@ func TestBadConfigStopsStartupAndCreatesNothing(t *testing.T) {
 		{[]string{"serve", "--data-dir", dir}, map[string]string{"HOOKHUB_DATABASE_URL": "mysql://x"}, "HOOKHUB_DATABASE_URL"},
 		{[]string{"serve", "--data-dir", dir, "--outbound-allow", "300.1.1.1/8"}, nil, "--outbound-allow"},
 	} {
-		var out, errOut bytes.Buffer
-		err := run(context.Background(), tc.args, func(k string) string { return tc.env[k] }, &out, &errOut)
+		err, _, _ := runArgs(tc.args, tc.env)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: err = %v, want one line naming %s", tc.args, err, tc.want)
 		}
@@ -32,21 +38,14 @@ func TestBadConfigStopsStartupAndCreatesNothing(t *testing.T) {
 	}
 }
 
-func TestVersionAndUnknownCommand(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"version"}, os.Getenv, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "hookhub ") {
-		t.Fatalf("version: %q %v", out.String(), err)
-	}
-	if err := run(context.Background(), []string{"frobnicate"}, os.Getenv, &out, &errOut); err == nil {
-		t.Fatal("unknown command accepted")
-	}
-}
-
 func TestServeHelpListsSettings(t *testing.T) {
-	var out, errOut bytes.Buffer
-	run(context.Background(), []string{"serve", "--help"}, os.Getenv, &out, &errOut)
+	var h *hub
+	r := h.cli(t, "", nil, "serve", "--help")
+	if r.code != 0 {
+		t.Fatalf("serve --help exit %d", r.code)
+	}
 	for _, s := range []string{"--listen", "HOOKHUB_LISTEN", "--data-dir", "--database-url", "--outbound-allow", "HOOKHUB_SECRET_KEY"} {
-		if !strings.Contains(out.String(), s) {
+		if !strings.Contains(r.stdout, s) {
 			t.Errorf("serve --help lacks %s", s)
 		}
 	}
@@ -72,17 +71,16 @@ func TestFailedStartCreatesNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "parent", "data")
-			var out, errOut bytes.Buffer
-			args := append([]string{"serve", "--data-dir", dir, "--log-level", "error"}, tc.args...)
-			err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want one naming %q", err, tc.want)
+			var h *hub
+			r := h.cli(t, "", nil, append([]string{"serve", "--data-dir", dir, "--log-level", "error"}, tc.args...)...)
+			if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want 1 and one naming %q", r.code, r.stderr, tc.want)
 			}
 			if _, statErr := os.Stat(filepath.Dir(dir)); !os.IsNotExist(statErr) {
 				t.Errorf("data directory (or its parent) was created: %v", statErr)
 			}
-			if strings.Contains(out.String(), "password") || strings.Contains(out.String(), "API key") {
-				t.Errorf("credentials printed for a server that did not start:\n%s", out.String())
+			if strings.Contains(r.stdout, "password") || strings.Contains(r.stdout, "API key") {
+				t.Errorf("credentials printed for a server that did not start:\n%s", r.stdout)
 			}
 		})
 	}

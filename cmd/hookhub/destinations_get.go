@@ -1,0 +1,21 @@
+package main
+
+import (
+	"context"
+	"flag"
+)
+
+func destinationsGet(fs *flag.FlagSet, e *env) runner {
+	api := addAPIFlags(fs, e)
+	return func(ctx context.Context, args []string) error {
+		c, err := api.client()
+		if err != nil {
+			return err
+		}
+		d, err := c.GetDestination(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return printJSON(e.stdout, d)
+	}
+}

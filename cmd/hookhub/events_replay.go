@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+)
+
+func eventsReplay(fs *flag.FlagSet, e *env) runner {
+	api := addAPIFlags(fs, e)
+	return func(ctx context.Context, args []string) error {
+		c, err := api.client()
+		if err != nil {
+			return err
+		}
+		r, err := c.ReplayEvent(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		if len(r.DeliveryIDs) == 0 {
+			fmt.Fprintf(e.stdout, "replayed %s: no destination takes it now\n", r.EventID)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "replayed %s: %d deliveries (%s)\n", r.EventID, len(r.DeliveryIDs), strings.Join(r.DeliveryIDs, ", "))
+		return nil
+	}
+}

@@ -1,0 +1,72 @@
+package manifest
+
+// Kind describes one kind of object a manifest holds.
+type Kind struct {
+	Name     string // the collection and YAML key: "sources"
+	Singular string // for messages: "source"
+	// OutputOnly are top-level fields the API answers but does not take.
+	OutputOnly []string
+	// Refs are fields that name objects of another kind.
+	Refs []Ref
+	// Secrets are write-only fields: in a nested object (Parent) a field
+	// the API never shows, with the flag it shows instead ("" when it
+	// shows "<masked>" in the field's place).
+	Secrets []Secret
+	// Defaults are what the server fills in for a nested field the file
+	// leaves out (parent.field → value), so leaving it out is no change.
+	Defaults map[string]any
+}
+
+// Ref is a field holding names of objects of another kind (as in
+// "destinations: [Ops receiver]"), sent to the API as IDs in IDField.
+type Ref struct {
+	Field, IDField, Kind string
+	Many                 bool
+}
+
+// Secret is a write-only field.
+type Secret struct {
+	Parent, Field, SetFlag string
+}
+
+// Kinds lists every kind, in the order they are created: a kind may refer
+// only to kinds before it. Deletions run in the reverse order.
+var Kinds = []Kind{
+	{
+		Name: "destinations", Singular: "destination",
+		OutputOnly: []string{"id", "secret", "disabled_reason", "consecutive_failures", "created_at", "updated_at"},
+		Defaults: map[string]any{
+			"signing.scheme":    "standard-webhooks",
+			"retry.max_retries": float64(10),
+		},
+		Secrets: []Secret{{Parent: "headers", Field: "*"}},
+	},
+	{
+		Name: "sources", Singular: "source",
+		OutputOnly: []string{"id", "key", "url", "created_at", "updated_at"},
+		Refs:       []Ref{{Field: "destinations", IDField: "destination_ids", Kind: "destinations", Many: true}},
+		Secrets: []Secret{
+			{Parent: "verification", Field: "secret", SetFlag: "secret_set"},
+			{Parent: "verification", Field: "password", SetFlag: "secret_set"},
+			{Parent: "verification", Field: "previous_secret", SetFlag: "previous_secret_set"},
+		},
+		Defaults: map[string]any{"verification.scheme": nil}, // the type's scheme
+	},
+}
+
+func kindNamed(name string) (Kind, bool) {
+	for _, k := range Kinds {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
+func kindNames() []string {
+	out := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		out[i] = k.Name
+	}
+	return out
+}

@@ -1,0 +1,128 @@
+package manifest
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	env := func(k string) string { return map[string]string{"SECRET": "s3"}[k] }
+	f, err := Parse([]byte("sources:\n  - name: a\n    verification: {secret: \"x-${SECRET}-y\"}\n    max_body_bytes: 10\n"), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := f.Objects["sources"][0]
+	if src["verification"].(map[string]any)["secret"] != "x-s3-y" || src["max_body_bytes"] != float64(10) {
+		t.Fatalf("parsed %v", src)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"widgets: []", `unknown top-level key "widgets"`},
+		{"sources: {a: 1}", "must be a list"},
+		{"sources: [{type: github}]", "needs a name"},
+		{"sources: [{name: a}, {name: a}]", `two objects are named "a"`},
+		{"sources: [{name: a, url: \"${NOPE}\"}]", "NOPE is not set"},
+		{"sources: [: :", "not valid YAML"},
+		{"sources: [3]", "mapping"},
+	} {
+		if _, err := Parse([]byte(tc.in), env); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+	if f, err := Parse(nil, env); err != nil || len(f.Objects) != 0 {
+		t.Errorf("empty file: %v %v", f, err)
+	}
+}
+
+func TestChanged(t *testing.T) {
+	src, _ := kindNamed("sources")
+	dst, _ := kindNamed("destinations")
+	obj := func(kv ...any) Object {
+		o := Object{}
+		for i := 0; i < len(kv); i += 2 {
+			o[kv[i].(string)] = kv[i+1]
+		}
+		return o
+	}
+	for _, tc := range []struct {
+		name          string
+		kind          Kind
+		desired, curr Object
+		resend        bool
+		want          string
+	}{
+		{"equal scalars", src, obj("name", "a", "type", "github"), obj("name", "a", "type", "github", "id", "x"), false, ""},
+		{"changed scalar", src, obj("type", "stripe"), obj("type", "github"), false, "type"},
+		{"unmanaged field left alone", src, obj("type", "github"), obj("type", "github", "active", false), false, ""},
+		{"nested subset with zero rest", dst, obj("filter", obj("event_types", []any{"a"})),
+			obj("filter", obj("event_types", []any{"a"}, "severities", []any{}, "expression", "")), false, ""},
+		{"nested field the file drops", dst, obj("filter", obj("event_types", []any{"a"})),
+			obj("filter", obj("event_types", []any{"a"}, "severities", []any{"critical"})), false, "filter"},
+		{"server default for a dropped field", dst, obj("retry", obj("schedule_seconds", []any{float64(5)})),
+			obj("retry", obj("schedule_seconds", []any{float64(5)}, "max_retries", float64(10))), false, ""},
+		{"non-default for a dropped field", dst, obj("retry", obj()),
+			obj("retry", obj("max_retries", float64(3))), false, "retry"},
+		{"list order matters", src, obj("destination_ids", []any{"a", "b"}), obj("destination_ids", []any{"b", "a"}), false, "destination_ids"},
+		{"secret held", src, obj("verification", obj("secret", "x")), obj("verification", obj("scheme", "github", "secret_set", true)), false, ""},
+		{"secret missing on the server", src, obj("verification", obj("secret", "x")), obj("verification", obj("secret_set", false)), false, "verification"},
+		{"secret resent", src, obj("verification", obj("secret", "x")), obj("verification", obj("secret_set", true)), true, "verification"},
+		{"masked header held", dst, obj("headers", obj("Authorization", "b")), obj("headers", obj("Authorization", "<masked>")), false, ""},
+		{"extra header on the server", dst, obj("headers", obj("A", "b")), obj("headers", obj("A", "<masked>", "B", "<masked>")), false, "headers"},
+		{"zero matches absent", dst, obj("description", ""), obj(), false, ""},
+	} {
+		got := strings.Join(Changed(tc.kind, tc.desired, tc.curr, tc.resend), ",")
+		if got != tc.want {
+			t.Errorf("%s: changed = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestExportObject(t *testing.T) {
+	src, _ := kindNamed("sources")
+	names := map[string]map[string]string{"destinations": {"dst_1": "Ops"}}
+	got := exportObject(src, Object{
+		"id": "src_1", "key": "k", "url": "u", "name": "GitHub org", "type": "github", "alert": nil,
+		"destination_ids": []any{"dst_1"}, "variables": []any{},
+		"verification": map[string]any{"scheme": "github", "secret_set": true, "previous_secret_set": false},
+	}, names)
+	v := got["verification"].(Object)
+	if v["secret"] != "${SOURCE_GITHUB_ORG_SECRET}" || v["secret_set"] != nil {
+		t.Errorf("verification exported as %v", v)
+	}
+	if d, _ := got["destinations"].([]any); len(d) != 1 || d[0] != "Ops" || got["destination_ids"] != nil {
+		t.Errorf("destinations exported as %v / %v", got["destinations"], got["destination_ids"])
+	}
+	for _, k := range []string{"id", "key", "url", "alert", "variables"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("%s exported", k)
+		}
+	}
+	basic := exportObject(src, Object{"name": "b", "verification": map[string]any{"scheme": "basic", "username": "u", "secret_set": true}}, names)
+	if bv := basic["verification"].(Object); bv["password"] != "${SOURCE_B_PASSWORD}" || bv["secret"] != nil {
+		t.Errorf("basic verification exported as %v", bv)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("sources:\n  - name: a\n    type: github\n    verification: {secret: \"${S}\"}\n"))
+	f.Add([]byte("destinations: [{name: d, url: 'http://x', filter: {event_types: [a]}}]"))
+	f.Add([]byte("{}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse(data, func(string) string { return "v" })
+		if err != nil {
+			return
+		}
+		for kind, list := range file.Objects {
+			k, ok := kindNamed(kind)
+			if !ok {
+				t.Fatalf("parsed unknown kind %q", kind)
+			}
+			for _, obj := range list {
+				if name, _ := obj["name"].(string); name == "" {
+					t.Fatalf("an object without a name was accepted: %v", obj)
+				}
+				Changed(k, obj, Object{}, false)
+				exportObject(k, obj, map[string]map[string]string{})
+			}
+		}
+	})
+}
