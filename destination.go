@@ -10,6 +10,13 @@ const (
 	SignNone             = "none"
 )
 
+// Signing algorithms of the standard-webhooks scheme. The other schemes are
+// HMAC-SHA256 only.
+const (
+	SignAlgHMACSHA256 = "hmac-sha256" // symmetric, "v1" signatures, whsec_ secrets (the default)
+	SignAlgEd25519    = "ed25519"     // asymmetric, "v1a" signatures, whsk_/whpk_ keys
+)
+
 // Destination is where events are delivered: a webhook URL, or an event bus
 // (see the Destination* types).
 type Destination struct {
@@ -54,7 +61,10 @@ type Destination struct {
 
 // SigningConfig says how outbound requests are signed.
 type SigningConfig struct {
-	Scheme          string
+	Scheme string
+	// Algorithm is SignAlgHMACSHA256 (the default) or, for
+	// standard-webhooks, SignAlgEd25519; Secret is then a whsk_ key.
+	Algorithm       string
 	Header          string // hub-signature / timestamp-body signature header
 	TimestampHeader string // timestamp-body
 	Secret          string // (secret)
@@ -101,6 +111,9 @@ func (d *Destination) SetDefaults() {
 		}
 		if d.Signing.Scheme == "" {
 			d.Signing.Scheme = SignStandardWebhooks
+		}
+		if d.Signing.Algorithm == "" && d.Signing.Scheme != SignNone {
+			d.Signing.Algorithm = SignAlgHMACSHA256
 		}
 	} else if d.Signing.Scheme == "" {
 		d.Signing.Scheme = SignNone

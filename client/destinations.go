@@ -47,7 +47,13 @@ type BusSettings struct {
 
 // Signing says how outbound requests are signed.
 type Signing struct {
-	Scheme              string     `json:"scheme,omitempty"`
+	Scheme string `json:"scheme,omitempty"`
+	// Algorithm is hmac-sha256 or, for standard-webhooks, ed25519.
+	Algorithm string `json:"algorithm,omitempty"`
+	// PublicKey and PreviousPublicKey are the whpk_ keys of an ed25519
+	// destination (read only).
+	PublicKey           string     `json:"public_key,omitempty"`
+	PreviousPublicKey   string     `json:"previous_public_key,omitempty"`
 	Header              string     `json:"header,omitempty"`
 	TimestampHeader     string     `json:"timestamp_header,omitempty"`
 	PreviousSecretUntil *time.Time `json:"previous_secret_until,omitempty"`

@@ -83,6 +83,15 @@ var calls = map[string]func(ctx context.Context, c *Client) error{
 	"closeIncident":       incidentCall(ActionClose),
 	"reopenIncident":      incidentCall(ActionReopen),
 	"commentIncident":     func(ctx context.Context, c *Client) error { _, err := c.CommentIncident(ctx, "X1", "b"); return err },
+	"getMe":               func(ctx context.Context, c *Client) error { _, err := c.WhoAmI(ctx); return err },
+	"listUsers":           func(ctx context.Context, c *Client) error { _, err := c.ListUsers(ctx, ListOptions{}); return err },
+	"getUser":             func(ctx context.Context, c *Client) error { _, err := c.GetUser(ctx, "X1"); return err },
+	"createUser":          func(ctx context.Context, c *Client) error { _, err := c.CreateUser(ctx, UserInput{}); return err },
+	"updateUser":          func(ctx context.Context, c *Client) error { _, err := c.UpdateUser(ctx, "X1", UserInput{}); return err },
+	"deleteUser":          func(ctx context.Context, c *Client) error { return c.DeleteUser(ctx, "X1") },
+	"listAPIKeys":         func(ctx context.Context, c *Client) error { _, err := c.ListAPIKeys(ctx, ListOptions{}); return err },
+	"createAPIKey":        func(ctx context.Context, c *Client) error { _, err := c.CreateAPIKey(ctx, "n", ""); return err },
+	"revokeAPIKey":        func(ctx context.Context, c *Client) error { return c.RevokeAPIKey(ctx, "X1") },
 }
 
 // notForClients are operations a management client has no use for: ingest

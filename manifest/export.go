@@ -1,9 +1,12 @@
 package manifest
 
 import (
+	"net/url"
+
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/hookhub/hookhub"
 	"math"
 	"regexp"
 	"sort"
@@ -88,23 +91,55 @@ func namesOf(ids []any, byID map[string]string) ([]any, bool) {
 // placeholders puts ${…} where the server holds a secret.
 func placeholders(k Kind, obj Object) {
 	name := fmt.Sprint(obj["name"])
+	for _, p := range k.Redacted {
+		parentPath, field, _ := strings.Cut(p, ".")
+		parent, _ := lookup(obj, parentPath).(map[string]any)
+		if v, _ := parent[field].(string); parent != nil && redacted(v) {
+			parent[field] = envName(k.Singular, name, parentPath, field)
+		}
+	}
 	for _, s := range k.Secrets {
-		parent, _ := obj[s.Parent].(map[string]any)
+		parent, _ := lookup(obj, s.Parent).(map[string]any)
 		if parent == nil {
 			continue
 		}
-		if s.Field == "*" {
-			for key, v := range parent {
-				if v == masked {
-					parent[key] = envName(k.Singular, name, s.Parent, key)
-				}
+		for key, v := range parent {
+			if s.Field != "*" && key != s.Field {
+				continue
 			}
-			continue
+			if s.SetFlag == "" && v == masked {
+				parent[key] = envName(k.Singular, name, s.Parent, key)
+			}
 		}
-		if set, _ := parent[s.SetFlag].(bool); set && s.Field == secretFieldOf(parent, s) {
+		if set, _ := parent[s.SetFlag].(bool); s.SetFlag != "" && set && s.Field == secretFieldOf(parent, s) {
 			parent[s.Field] = envName(k.Singular, name, s.Field)
 		}
 	}
+}
+
+// lookup follows a dotted path of nested objects.
+func lookup(obj Object, path string) any {
+	var v any = obj
+	for _, part := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		v = m[part]
+	}
+	return v
+}
+
+// redacted reports whether a URL (or comma-separated URLs) had its
+// credentials masked by the API.
+func redacted(s string) bool {
+	for _, part := range strings.Split(s, ",") {
+		u, err := url.Parse(strings.TrimSpace(part))
+		if err != nil || u.User == nil {
+			continue
+		}
+		if pw, ok := u.User.Password(); (ok && pw == hookhub.RedactedCredential) || u.User.Username() == hookhub.RedactedCredential {
+			return true
+		}
+	}
+	return false
 }
 
 // secretFieldOf says which of the fields sharing one "set" flag holds the

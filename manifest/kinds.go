@@ -13,8 +13,12 @@ type Kind struct {
 	// shows "<masked>" in the field's place).
 	Secrets []Secret
 	// Defaults are what the server fills in for a nested field the file
-	// leaves out (parent.field → value), so leaving it out is no change.
+	// leaves out (parent.field → value; nil: whatever the server chose), so
+	// leaving it out is no change.
 	Defaults map[string]any
+	// Redacted are nested fields (parent.field) holding URLs the API shows
+	// with their credentials masked (hookhub.RedactURLs).
+	Redacted []string
 }
 
 // Ref is a field holding names of objects of another kind (as in
@@ -36,10 +40,17 @@ var Kinds = []Kind{
 		Name: "destinations", Singular: "destination",
 		OutputOnly: []string{"id", "secret", "disabled_reason", "consecutive_failures", "created_at", "updated_at"},
 		Defaults: map[string]any{
-			"signing.scheme":    "standard-webhooks",
+			"signing.scheme":    nil, // standard-webhooks for webhooks, none for buses
 			"retry.max_retries": float64(10),
+			"mqtt.qos":          float64(1),
 		},
-		Secrets: []Secret{{Parent: "headers", Field: "*"}},
+		Secrets: []Secret{
+			{Parent: "headers", Field: "*"},
+			{Parent: "eventbridge", Field: "secret_access_key"},
+			{Parent: "eventbridge", Field: "session_token"},
+			{Parent: "kafka.sasl", Field: "password"},
+		},
+		Redacted: []string{"nats.url", "rabbitmq.url", "redis.url", "mqtt.url"},
 	},
 	{
 		Name: "sources", Singular: "source",

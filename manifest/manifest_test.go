@@ -76,6 +76,34 @@ func TestChanged(t *testing.T) {
 	}
 }
 
+// TestBusDestinations: URLs shown with masked credentials and secrets masked
+// in place compare as held, and export as placeholders.
+func TestBusDestinations(t *testing.T) {
+	dst, _ := kindNamed("destinations")
+	desired := Object{"rabbitmq": map[string]any{"url": "amqp://guest:pw@mq:5672/", "exchange": "hooks"},
+		"kafka": map[string]any{"sasl": map[string]any{"username": "u", "password": "p"}}}
+	current := Object{"rabbitmq": map[string]any{"url": "amqp://guest:xxxxx@mq:5672/", "exchange": "hooks", "routing_key": ""},
+		"kafka": map[string]any{"sasl": map[string]any{"username": "u", "password": "<masked>"}}}
+	if got := Changed(dst, desired, current, false); len(got) != 0 {
+		t.Errorf("held credentials differ: %v", got)
+	}
+	if got := strings.Join(Changed(dst, desired, current, true), ","); got != "kafka,rabbitmq" {
+		t.Errorf("resent credentials: %q", got)
+	}
+	other := Object{"rabbitmq": map[string]any{"url": "amqp://guest:pw@other:5672/", "exchange": "hooks"}}
+	if got := Changed(dst, other, current, false); len(got) != 1 {
+		t.Errorf("another host compares equal")
+	}
+	current["name"] = "Rabbit"
+	out := exportObject(dst, current, nil)
+	if u := out["rabbitmq"].(Object)["url"]; u != "${DESTINATION_RABBIT_RABBITMQ_URL}" {
+		t.Errorf("exported url %v", u)
+	}
+	if p := out["kafka"].(Object)["sasl"].(Object)["password"]; p != "${DESTINATION_RABBIT_KAFKA_SASL_PASSWORD}" {
+		t.Errorf("exported password %v", p)
+	}
+}
+
 func TestExportObject(t *testing.T) {
 	src, _ := kindNamed("sources")
 	names := map[string]map[string]string{"destinations": {"dst_1": "Ops"}}

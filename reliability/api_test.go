@@ -109,6 +109,8 @@ type attempt struct {
 	ResponseHeaders map[string][]string `json:"response_headers"`
 	ResponseBody    string              `json:"response_body"`
 	Error           string              `json:"error"`
+	DurationMS      int64               `json:"duration_ms"`
+	Truncated       []string            `json:"truncated"`
 }
 
 // eventIDs lists every stored event id matching query (e.g. "source_id=…").

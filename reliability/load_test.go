@@ -16,9 +16,10 @@ import (
 type load struct {
 	urls     []string // worker w posts to urls[w % len(urls)]
 	workers  int
-	interval time.Duration // pause between one worker's requests
-	timeout  time.Duration // a request unanswered this long counts as no answer
-	header   func(token string) http.Header
+	interval time.Duration                  // pause between one worker's requests
+	timeout  time.Duration                  // a request unanswered this long counts as no answer
+	header   func(token string) http.Header // extra headers, e.g. a provider delivery id
+	sign     func(body []byte) http.Header  // signature headers
 
 	stopc chan struct{}
 	wg    sync.WaitGroup
@@ -60,11 +61,15 @@ func (l *load) run(w int) {
 
 // post sends one webhook and records its answer.
 func (l *load) post(client *http.Client, url, token string) {
-	req, _ := http.NewRequest("POST", url, strings.NewReader(`{"token":"`+token+`","filler":"`+strings.Repeat("x", 200)+`"}`))
+	body := `{"token":"` + token + `","filler":"` + strings.Repeat("x", 200) + `"}`
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if l.header != nil {
-		for k, v := range l.header(token) {
-			req.Header[k] = v
+	for _, h := range []func() http.Header{
+		func() http.Header { return call(l.header, token) },
+		func() http.Header { return call(l.sign, []byte(body)) },
+	} {
+		for k, v := range h() {
+			req.Header[http.CanonicalHeaderKey(k)] = v
 		}
 	}
 	l.sent.Add(1)
@@ -86,6 +91,13 @@ func (l *load) post(client *http.Client, url, token string) {
 	if status/100 == 2 {
 		l.acked[token] = resp.Header.Get("X-Hookhub-Event-Id")
 	}
+}
+
+func call[T any](f func(T) http.Header, v T) http.Header {
+	if f == nil {
+		return nil
+	}
+	return f(v)
 }
 
 func (l *load) stop() {

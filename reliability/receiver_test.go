@@ -96,6 +96,17 @@ func (c *counter) tokens() map[string]bool {
 	return out
 }
 
+// tokenCounts is how many distinct deliveries carried each body token.
+func (c *counter) tokenCounts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[string]int{}
+	for _, tok := range c.tokenOf {
+		out[tok]++
+	}
+	return out
+}
+
 // counts is what a run's report prints.
 type counts struct {
 	Deliveries int // distinct delivery ids received

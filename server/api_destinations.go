@@ -32,9 +32,7 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 		web.Error(w, r, err)
 		return
 	}
-	if d.Signing.Scheme != hookhub.SignNone {
-		d.Signing.Secret = signing.NewSecret()
-	}
+	shown := newSigningKey(d, now)
 	if err := s.store.CreateDestination(r.Context(), d); err != nil {
 		web.Error(w, r, err)
 		return
@@ -49,7 +47,7 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	out := destinationOut(d)
-	out.Secret = d.Signing.Secret
+	out.Secret = shown
 	web.JSON(w, http.StatusCreated, out)
 }
 
@@ -96,12 +94,10 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 		if in.Enabled != nil && *in.Enabled {
 			d.DisabledReason, d.ConsecutiveFailures = "", 0
 		}
-		// A destination switched from unsigned to signed gets its first
-		// secret here, shown in this answer only, as on creation.
-		if d.Signing.Scheme != hookhub.SignNone && d.Signing.Secret == "" {
-			d.Signing.Secret = signing.NewSecret()
-			newSecret = d.Signing.Secret
-		}
+		// A destination switched from unsigned to signed, or to a scheme or
+		// algorithm its secret does not suit, gets a new secret here, shown
+		// in this answer only, as on creation.
+		newSecret = newSigningKey(d, s.now())
 		return nil
 	}, func(d *hookhub.Destination, out *destinationJSON) error {
 		out.Secret = newSecret
@@ -187,8 +183,8 @@ func (s *Server) handleRotateDestinationSecret(w http.ResponseWriter, r *http.Re
 			return hookhub.Errorf(hookhub.ECONFLICT, "destination is not signed (signing.scheme is none)")
 		}
 		d.Signing.PreviousSecret, d.Signing.PreviousUntil = d.Signing.Secret, s.now().Add(grace).UTC()
-		d.Signing.Secret = signing.NewSecret()
-		secret = d.Signing.Secret
+		d.Signing.Secret = signing.NewSecretFor(d.Signing)
+		secret = shownSecret(d.Signing)
 		return nil
 	}, func(_ *hookhub.Destination, out *destinationJSON) error {
 		out.Secret = secret
@@ -302,11 +298,42 @@ func checkDestination(d *hookhub.Destination, now time.Time) error {
 		return err
 	}
 	probe := d.Signing
-	if probe.Secret == "" && probe.Scheme != hookhub.SignNone {
-		probe.Secret = signing.NewSecret()
+	if probe.Scheme != hookhub.SignNone && (probe.Secret == "" || !signing.KeyMatches(probe)) {
+		probe.Secret = signing.NewSecretFor(probe)
 	}
 	if _, err := signing.New(probe, now); err != nil {
 		return err
 	}
 	return nil
+}
+
+// newSigningKey gives a signed destination whose secret is missing, or not of
+// the kind its scheme and algorithm sign with, a new one, and returns what
+// the answer may show of it (see shownSecret). Moving between the two
+// standard-webhooks algorithms is a rotation: the old secret keeps signing
+// for defaultRotationGrace, so a receiver sees both signatures until it has
+// switched. Any other change of kind drops the old secret, which the new
+// scheme could not use.
+func newSigningKey(d *hookhub.Destination, now time.Time) string {
+	sg := &d.Signing
+	if sg.Scheme == hookhub.SignNone || (sg.Secret != "" && signing.KeyMatches(*sg)) {
+		return ""
+	}
+	if sg.Secret != "" && sg.Scheme == hookhub.SignStandardWebhooks {
+		sg.PreviousSecret, sg.PreviousUntil = sg.Secret, now.Add(defaultRotationGrace).UTC()
+	} else if sg.Scheme != hookhub.SignStandardWebhooks {
+		sg.PreviousSecret, sg.PreviousUntil = "", time.Time{}
+	}
+	sg.Secret = signing.NewSecretFor(*sg)
+	return shownSecret(*sg)
+}
+
+// shownSecret is the secret an answer shows once: a shared secret, which the
+// receiver needs. An ed25519 signing key never leaves the server; receivers
+// get its public key, shown on every read.
+func shownSecret(sg hookhub.SigningConfig) string {
+	if signing.IsSigningKey(sg.Secret) {
+		return ""
+	}
+	return sg.Secret
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/signing"
 )
 
 // masked stands in for a secret value in API output.
@@ -37,10 +38,15 @@ type destinationJSON struct {
 }
 
 type signingJSON struct {
-	Scheme          string     `json:"scheme"`
-	Header          string     `json:"header,omitempty"`
-	TimestampHeader string     `json:"timestamp_header,omitempty"`
-	PreviousUntil   *time.Time `json:"previous_secret_until,omitempty"`
+	Scheme    string `json:"scheme"`
+	Algorithm string `json:"algorithm,omitempty"`
+	// PublicKey and PreviousPublicKey (during a rotation) are the whpk_
+	// keys receivers verify ed25519 signatures with; output only.
+	PublicKey         string     `json:"public_key,omitempty"`
+	PreviousPublicKey string     `json:"previous_public_key,omitempty"`
+	Header            string     `json:"header,omitempty"`
+	TimestampHeader   string     `json:"timestamp_header,omitempty"`
+	PreviousUntil     *time.Time `json:"previous_secret_until,omitempty"`
 }
 
 type filterJSON struct {
@@ -69,7 +75,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 	}
 	out := destinationJSON{
 		ID: d.ID, Name: d.Name, Description: d.Description, Type: d.Type, URL: d.URL, Method: d.Method, Headers: h,
-		Signing: signingJSON{Scheme: d.Signing.Scheme, Header: d.Signing.Header, TimestampHeader: d.Signing.TimestampHeader},
+		Signing: signingOut(d.Signing),
 		Filter: filterJSON{EventTypes: nonNil(d.Filter.EventTypes), Severities: nonNil(d.Filter.Severities),
 			SourceIDs: nonNil(d.Filter.SourceIDs), Expression: d.Filter.Expression},
 		Retry:          retryJSON{MaxRetries: max(d.Retry.MaxRetries, 0), ScheduleSeconds: d.Retry.ScheduleSeconds},
@@ -78,9 +84,25 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		ConsecutiveFailures: d.ConsecutiveFailures, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 		busJSON: busOut(d),
 	}
-	if !d.Signing.PreviousUntil.IsZero() && d.Signing.PreviousSecret != "" {
-		t := d.Signing.PreviousUntil.UTC()
-		out.Signing.PreviousUntil = &t
+	return out
+}
+
+// signingOut shows a destination's signing settings: never a secret, but the
+// public keys of ed25519 ones.
+func signingOut(sg hookhub.SigningConfig) signingJSON {
+	out := signingJSON{Scheme: sg.Scheme, Algorithm: sg.Algorithm, Header: sg.Header, TimestampHeader: sg.TimestampHeader}
+	if out.Algorithm == "" && sg.Scheme != hookhub.SignNone && sg.Scheme != "" {
+		out.Algorithm = hookhub.SignAlgHMACSHA256
+	}
+	if pub, err := signing.PublicKey(sg.Secret); err == nil {
+		out.PublicKey = pub
+	}
+	if !sg.PreviousUntil.IsZero() && sg.PreviousSecret != "" {
+		t := sg.PreviousUntil.UTC()
+		out.PreviousUntil = &t
+		if pub, err := signing.PublicKey(sg.PreviousSecret); err == nil {
+			out.PreviousPublicKey = pub
+		}
 	}
 	return out
 }
@@ -140,6 +162,7 @@ func (in *destinationInput) apply(d *hookhub.Destination) error {
 	}
 	if sg := in.Signing; sg != nil {
 		d.Signing.Scheme, d.Signing.Header, d.Signing.TimestampHeader = sg.Scheme, sg.Header, sg.TimestampHeader
+		d.Signing.Algorithm = sg.Algorithm
 	}
 	if f := in.Filter; f != nil {
 		d.Filter = hookhub.Filter{EventTypes: f.EventTypes, Severities: f.Severities, SourceIDs: f.SourceIDs, Expression: f.Expression}

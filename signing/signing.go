@@ -68,7 +68,28 @@ func New(cfg hookhub.SigningConfig, now time.Time) (Signer, error) {
 	if cfg.Secret == "" {
 		return nil, hookhub.Errorf(hookhub.EINVALID, "signing scheme %q needs a secret", scheme)
 	}
-	return build(cfg, activeSecrets(cfg, now))
+	secrets := activeSecrets(cfg, now)
+	if scheme != hookhub.SignStandardWebhooks {
+		if cfg.Algorithm != "" && cfg.Algorithm != hookhub.SignAlgHMACSHA256 {
+			return nil, hookhub.Errorf(hookhub.EINVALID, "signing scheme %q signs with %s only; ed25519 is for %s",
+				scheme, hookhub.SignAlgHMACSHA256, hookhub.SignStandardWebhooks)
+		}
+		for _, s := range secrets {
+			if IsSigningKey(s) {
+				return nil, hookhub.Errorf(hookhub.EINVALID, "signing scheme %q cannot use an ed25519 signing key", scheme)
+			}
+		}
+	}
+	return build(cfg, secrets)
+}
+
+// KeyMatches reports whether cfg's current secret is of the kind its scheme
+// and algorithm sign with: a whsk_ key for standard-webhooks with ed25519, a
+// shared secret otherwise. A destination whose secret does not match needs a
+// new one.
+func KeyMatches(cfg hookhub.SigningConfig) bool {
+	ed := cfg.Scheme == hookhub.SignStandardWebhooks && cfg.Algorithm == hookhub.SignAlgEd25519
+	return IsSigningKey(cfg.Secret) == ed
 }
 
 // activeSecrets returns the current secret and, while the rotation window is

@@ -24,6 +24,7 @@ type destinationConfig struct {
 
 type signingConfig struct {
 	Scheme          string     `json:"scheme,omitempty"`
+	Algorithm       string     `json:"algorithm,omitempty"`
 	Header          string     `json:"header,omitempty"`
 	TimestampHeader string     `json:"timestamp_header,omitempty"`
 	PreviousUntil   *time.Time `json:"previous_until,omitempty"`
@@ -54,7 +55,7 @@ func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destination
 		Description:         d.Description,
 		URL:                 d.URL,
 		Method:              d.Method,
-		Signing:             signingConfig{Scheme: sg.Scheme, Header: sg.Header, TimestampHeader: sg.TimestampHeader},
+		Signing:             signingConfig{Scheme: sg.Scheme, Algorithm: sg.Algorithm, Header: sg.Header, TimestampHeader: sg.TimestampHeader},
 		Filter:              filterConfig(d.Filter),
 		Retry:               retryConfig(d.Retry),
 		TimeoutSec:          d.TimeoutSec,
@@ -77,7 +78,7 @@ func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecret
 	d.Method = c.Method
 	d.Headers = sec.Headers
 	d.Signing = hookhub.SigningConfig{
-		Scheme: c.Signing.Scheme, Header: c.Signing.Header, TimestampHeader: c.Signing.TimestampHeader,
+		Scheme: c.Signing.Scheme, Algorithm: c.Signing.Algorithm, Header: c.Signing.Header, TimestampHeader: c.Signing.TimestampHeader,
 		Secret: sec.SigningSecret, PreviousSecret: sec.SigningPreviousSecret,
 	}
 	if c.Signing.PreviousUntil != nil {

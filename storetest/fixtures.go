@@ -63,7 +63,7 @@ func fullDestination() *hookhub.Destination {
 		Method:  "PUT",
 		Headers: map[string]string{"Authorization": "Bearer header-t0ken", "X-Tenant": "acme"},
 		Signing: hookhub.SigningConfig{
-			Scheme: hookhub.SignTimestampBody, Header: "X-Signature", TimestampHeader: "X-Signature-Timestamp",
+			Scheme: hookhub.SignTimestampBody, Algorithm: hookhub.SignAlgHMACSHA256, Header: "X-Signature", TimestampHeader: "X-Signature-Timestamp",
 			Secret: "signing-current-s3cr3t", PreviousSecret: "signing-previous-s3cr3t", PreviousUntil: t0.Add(time.Hour),
 		},
 		Filter: hookhub.Filter{

@@ -40,6 +40,14 @@ var commands = []command{
 	{path: "incidents reopen", args: "ID", nargs: 1, summary: "reopen an incident", setup: incidentAction("reopen")},
 	{path: "incidents comment", args: "ID TEXT", nargs: 2, summary: "add a comment to an incident's timeline", setup: incidentsComment},
 
+	{path: "users list", summary: "list console users", setup: usersList},
+	{path: "users create", summary: "create a console user; the password is read from standard input", setup: usersCreate},
+	{path: "users delete", args: "ID", nargs: 1, summary: "delete a user and the user's API keys", setup: usersDelete},
+	{path: "api-keys list", summary: "list API keys (never the keys themselves)", setup: apiKeysList},
+	{path: "api-keys create", summary: "create an API key and print it, once", setup: apiKeysCreate},
+	{path: "api-keys revoke", args: "ID", nargs: 1, summary: "revoke an API key at once", setup: apiKeysRevoke},
+	{path: "whoami", summary: "say who the API key acts as, and with which role", setup: whoamiCmd},
+
 	{path: "apply", summary: "create, update (and with --prune delete) objects to match a YAML file", setup: applyCmd, detail: applyDetail},
 	{path: "export", summary: "print the server's objects in apply's YAML format", setup: exportCmd},
 

@@ -22,7 +22,11 @@ func eventsReplay(fs *flag.FlagSet, e *env) runner {
 			fmt.Fprintf(e.stdout, "replayed %s: no destination takes it now\n", r.EventID)
 			return nil
 		}
-		fmt.Fprintf(e.stdout, "replayed %s: %d deliveries (%s)\n", r.EventID, len(r.DeliveryIDs), strings.Join(r.DeliveryIDs, ", "))
+		noun := "deliveries"
+		if len(r.DeliveryIDs) == 1 {
+			noun = "delivery"
+		}
+		fmt.Fprintf(e.stdout, "replayed %s: %d %s (%s)\n", r.EventID, len(r.DeliveryIDs), noun, strings.Join(r.DeliveryIDs, ", "))
 		return nil
 	}
 }

@@ -14,6 +14,7 @@ var groups = []struct {
 }{
 	{"Server", []string{"serve", "migrate", "version"}},
 	{"Resources (talk to a running server)", []string{"sources", "destinations", "events", "deliveries", "incidents", "workflows"}},
+	{"Access", []string{"users", "api-keys", "whoami"}},
 	{"Configuration as code", []string{"apply", "export"}},
 	{"Local development", []string{"listen", "sign", "verify", "send"}},
 }

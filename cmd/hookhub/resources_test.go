@@ -51,7 +51,7 @@ func TestResourceCommands(t *testing.T) {
 	if got := h.ok(t, "events", "get", ev.ID, "--body"); got != body {
 		t.Fatalf("events get --body = %q", got)
 	}
-	if got := h.ok(t, "events", "replay", ev.ID); !strings.Contains(got, "1 deliveries") {
+	if got := h.ok(t, "events", "replay", ev.ID); !strings.Contains(got, "1 delivery (dlv_") {
 		t.Fatalf("events replay: %q", got)
 	}
 	waitFor(t, "the replayed delivery", func() bool { return len(rc.got()) >= 3 })
@@ -205,5 +205,49 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAccessCommands: users and API keys from the CLI, and a viewer's key
+// refused a change with the API's forbidden error.
+func TestAccessCommands(t *testing.T) {
+	h := startHub(t, "")
+	if got := h.ok(t, "whoami"); !strings.Contains(got, "role admin") {
+		t.Fatalf("whoami: %q", got)
+	}
+	if r := h.cli(t, "correct horse battery\n", nil, "users", "create", "--username", "ops", "--role", "responder"); r.code != 0 {
+		t.Fatalf("users create: %+v", r)
+	}
+	if got := h.ok(t, "users", "list"); !strings.Contains(got, "ops") || !strings.Contains(got, "responder") {
+		t.Fatalf("users list:\n%s", got)
+	}
+	key := strings.TrimSpace(h.ok(t, "api-keys", "create", "--name", "dashboards", "--role", "viewer"))
+	if !strings.HasPrefix(key, "hh_key_") {
+		t.Fatalf("api-keys create printed %q", key)
+	}
+	viewer := map[string]string{"HOOKHUB_API_KEY": key}
+	if r := h.cli(t, "", viewer, "sources", "list"); r.code != 0 {
+		t.Fatalf("viewer list: %+v", r)
+	}
+	if r := h.cli(t, "", viewer, "sources", "create", "--name", "x"); r.code != 1 || !strings.Contains(r.stderr, "forbidden") {
+		t.Fatalf("viewer create: %+v", r)
+	}
+	keys, err := h.api.ListAPIKeys(context.Background(), client.ListOptions{})
+	must(t, err)
+	var id string
+	for _, k := range keys.Data {
+		if k.Name == "dashboards" {
+			id = k.ID
+		}
+	}
+	h.ok(t, "api-keys", "revoke", id)
+	if r := h.cli(t, "", viewer, "sources", "list"); r.code != 1 || !strings.Contains(r.stderr, "unauthorized") {
+		t.Fatalf("revoked key still works: %+v", r)
+	}
+	users, _ := h.api.ListUsers(context.Background(), client.ListOptions{})
+	for _, u := range users.Data {
+		if u.Username == "ops" {
+			h.ok(t, "users", "delete", u.ID)
+		}
 	}
 }
