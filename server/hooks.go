@@ -19,15 +19,7 @@ import (
 // handleHook receives a webhook at /hooks/{key}, /hooks/{key}/ or
 // /hooks/{type}/{key}/. It answers 2xx only after the event is committed.
 func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
-	key, typ, sub, ok := hookPath(r.URL.Path)
-	if !ok {
-		web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
-		return
-	}
-	cs, err := s.lookupSource(r, key)
-	if err == nil && ((typ != "" && typ != cs.src.Type) || !alert.IntakePath(cs.src.Alert.Kind, sub)) {
-		err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
-	}
+	cs, err := s.endpoint(r)
 	if err != nil {
 		web.Error(w, r, err)
 		return
@@ -46,20 +38,12 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed; use %s", r.Method, strings.Join(src.AllowedMethods, " or ")))
 		return
 	}
-	body, err := readBody(w, r, src.MaxBodyBytes)
+	body, err := readAcceptable(w, r, src)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	ev.Body = body
-	// The media type is checked before the signature: a body the source
-	// can never accept gets 415 whatever its signature says.
-	if ct := r.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
-		if err := mediatype.Check(ct, src.ContentTypes); err != nil {
-			web.Error(w, r, err)
-			return
-		}
-	}
 	if err := s.verifyRequest(r, cs, body); err != nil {
 		ev.Verification.Result, ev.Verification.Reason = hookhub.VerifyFailed, hookhub.ErrorMessage(err)
 		if c := verify.Challenge(err); c != "" {
@@ -74,11 +58,31 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 	}
 	var alerts []hookhub.Alert
 	if src.Alert.Kind != "" {
+		var ok bool
 		if alerts, ok = s.readAlerts(w, r, src, ev); !ok {
 			return
 		}
 	}
 	s.accept(w, r, src, ev, alerts)
+}
+
+// endpoint returns the source a request's path names, or ENOTFOUND when the
+// path names none: an unknown key, a type segment other than the source's,
+// or an intake path the source does not take.
+func (s *Server) endpoint(r *http.Request) (*cachedSource, error) {
+	notFound := hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
+	key, typ, sub, ok := hookPath(r.URL.Path)
+	if !ok {
+		return nil, notFound
+	}
+	cs, err := s.lookupSource(r, key)
+	if err != nil {
+		return nil, err
+	}
+	if (typ != "" && typ != cs.src.Type) || !alert.IntakePath(cs.src.Alert.Kind, sub) {
+		return nil, notFound
+	}
+	return cs, nil
 }
 
 // lookupSource finds the source with key within the store timeout. An
@@ -131,6 +135,22 @@ func methodAllowed(src *hookhub.Source, m string) bool {
 		}
 	}
 	return false
+}
+
+// readAcceptable reads the body and checks its media type. The media type is
+// checked before the signature: a body the source can never accept gets 415
+// whatever its signature says.
+func readAcceptable(w http.ResponseWriter, r *http.Request, src *hookhub.Source) ([]byte, error) {
+	body, err := readBody(w, r, src.MaxBodyBytes)
+	if err != nil {
+		return nil, err
+	}
+	if ct := r.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
+		if err := mediatype.Check(ct, src.ContentTypes); err != nil {
+			return nil, err
+		}
+	}
+	return body, nil
 }
 
 // readBody reads at most limit bytes, refusing a larger declared length before
