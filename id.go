@@ -16,7 +16,8 @@ const (
 	PrefixAttempt     = "att"
 	PrefixIncident    = "inc"
 	PrefixTimeline    = "itl"
-	PrefixWorkflow    = "wfl"
+	PrefixWorkflow    = "wf"
+	PrefixRun         = "run"
 	PrefixUser        = "usr"
 	PrefixAPIKey      = "key"
 )

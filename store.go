@@ -97,6 +97,38 @@ type Store interface {
 	// and the cursor of the next page ("" at the end).
 	ListTimeline(ctx context.Context, incidentID string, p Page) ([]*TimelineEntry, string, error)
 
+	// CreateWorkflow stores a new workflow at version 1 and, when src is
+	// set, the source made for it, in one transaction.
+	CreateWorkflow(ctx context.Context, w *Workflow, src *Source) error
+	GetWorkflow(ctx context.Context, id string) (*Workflow, error)
+	// GetWorkflowBySource returns the workflow a source triggers.
+	GetWorkflowBySource(ctx context.Context, sourceID string) (*Workflow, error)
+	// GetWorkflowVersion returns a workflow with its definition as it was
+	// at version.
+	GetWorkflowVersion(ctx context.Context, id string, version int) (*Workflow, error)
+	ListWorkflows(ctx context.Context, p Page) ([]*Workflow, string, error)
+	// UpdateWorkflow saves a workflow's settings and its definition as the
+	// next version (w.Version is set to it) and, when src is set, its
+	// source, in one transaction.
+	UpdateWorkflow(ctx context.Context, w *Workflow, src *Source) error
+	// DeleteWorkflow deletes a workflow with its runs, and its source (with
+	// the source's events) when the workflow owns it.
+	DeleteWorkflow(ctx context.Context, id string) error
+
+	// CreateWorkflowRun queues a run of an event already stored (re-runs).
+	CreateWorkflowRun(ctx context.Context, r *WorkflowRun) error
+	// GetWorkflowRun returns a run with its steps.
+	GetWorkflowRun(ctx context.Context, id string) (*WorkflowRun, error)
+	ListWorkflowRuns(ctx context.Context, f RunFilter) ([]*WorkflowRun, string, error)
+	// ClaimWorkflowRuns leases up to limit runs that are due at now and not
+	// leased (queued, waiting past their delay, or running under an expired
+	// lease), marks them running and counts the claim.
+	ClaimWorkflowRuns(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*WorkflowRun, error)
+	// SaveRunProgress saves a run's state with its new steps and the events
+	// its nodes made, in one transaction, if p.Run.Claims is still the
+	// run's claim count; otherwise it changes nothing and returns ECONFLICT.
+	SaveRunProgress(ctx context.Context, p *RunProgress) error
+
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, id string) (*User, error)
 	GetUserByUsername(ctx context.Context, username string) (*User, error)
@@ -157,4 +189,7 @@ type NewEvent struct {
 	// AlertOutcomes is set by SaveEvents once committed: one per alert, in
 	// order; nil when the alerts were dropped with the event's deliveries.
 	AlertOutcomes []*AlertOutcome
+	// Runs are the workflow runs the event starts, stored with it unless it
+	// is a duplicate.
+	Runs []*WorkflowRun
 }

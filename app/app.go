@@ -24,6 +24,7 @@ import (
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/workflow"
 )
 
 // Main is one running Hookhub.
@@ -49,6 +50,7 @@ type Main struct {
 	store     hookhub.Store
 	committer *ingest.Committer
 	engine    *delivery.Engine
+	workflows *workflow.Runner
 	srv       *server.Server
 	httpSrv   *http.Server
 	debugSrv  *http.Server
@@ -104,10 +106,12 @@ func (m *Main) Run(ctx context.Context) error {
 		Queued:     m.engine.Queued,
 		Sender:     m.engine,
 		IngestGate: ingestGate(m.Config),
+		Workflows:  m.workflows,
 
 		StoreTimeout: m.storeTimeout,
 		BodyTimeout:  m.bodyTimeout,
 	})
+	m.workflows.Start()
 	m.httpSrv = &http.Server{
 		Handler:           m.srv.Handler(),
 		ReadHeaderTimeout: orDuration(m.headerTimeout, defaultHeaderTimeout),
@@ -149,7 +153,7 @@ func (m *Main) startDebug(ln net.Listener) {
 }
 
 // startWorkers starts the group committer, the delivery engine and the
-// retention job.
+// retention job, and makes the workflow runner (started with the server).
 func (m *Main) startWorkers(store hookhub.Store) {
 	if m.storeTimeout <= 0 {
 		m.storeTimeout = server.DefaultStoreTimeout
@@ -164,6 +168,18 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		Now:     m.Now,
 		Workers: m.Config.DeliveryWorkers,
 		Lease:   m.Config.DeliveryLease,
+	})
+	m.workflows = workflow.New(workflow.Options{
+		Store:  store,
+		Logger: m.Logger,
+		Guard:  netguard.New(m.Config.OutboundAllow),
+		Now:    m.Now,
+		// The server applies incident nodes as it applies alerts; it is
+		// made after the runner, before any run starts.
+		Incidents: func(ctx context.Context, sourceID, eventID string, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
+			return m.srv.ApplyWorkflowAlert(ctx, sourceID, eventID, a)
+		},
+		Delivered: m.engine.Queued,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})
@@ -222,6 +238,13 @@ func (m *Main) close(ctx context.Context) error {
 	// the committer and let in-flight deliveries record their attempts.
 	if m.committer != nil {
 		m.committer.Close()
+	}
+	// Runs in flight finish (or, past ctx, are left to resume on the next
+	// start) before the delivery engine stops, so their deliveries wake it.
+	if m.workflows != nil {
+		if err := m.workflows.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop workflow runs: %w", err))
+		}
 	}
 	if m.engine != nil {
 		if err := m.engine.Stop(ctx); err != nil {

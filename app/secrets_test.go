@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookhub/hookhub/sender/eventbridge/ebtest"
 )
 
 // randomText returns prefix followed by 32 random hex digits: a value that
@@ -90,14 +92,28 @@ func TestSecretsAtRest(t *testing.T) {
 			return true
 		})
 
+		// Event-bus credentials: an AWS secret key and a password in a
+		// broker URL, used by a test send.
+		awsSecret, brokerPassword := randomText("aws-"), randomText("redis-pw-")
+		eb := ebtest.New(t)
+		var bus, redisDst destination
+		h.mustAPI(201, "POST", "/api/v1/destinations", map[string]any{"name": "bus", "type": "eventbridge",
+			"eventbridge": map[string]any{"event_bus": "hooks", "region": ebtest.Region, "access_key_id": ebtest.AccessKeyID,
+				"secret_access_key": awsSecret, "endpoint": eb.URL}}, &bus)
+		h.mustAPI(201, "POST", "/api/v1/destinations", map[string]any{"name": "stream", "type": "redis",
+			"redis": map[string]any{"url": "redis://:" + brokerPassword + "@127.0.0.1:6379/0", "stream": "s"}}, &redisDst)
+		h.mustAPI(200, "POST", "/api/v1/destinations/"+bus.ID+"/test", nil, nil)
+
 		secrets := map[string]string{
-			"source hmac secret":          hmacSecret,
-			"source next hmac secret":     hmacNext,
-			"source basic-auth password":  password,
-			"destination header value":    bearer,
-			"destination signing secret":  strings.TrimPrefix(rotated.Secret, "whsec_"),
-			"destination previous secret": strings.TrimPrefix(firstSigning, "whsec_"),
-			"admin API key":               h.key,
+			"eventbridge secret access key": awsSecret,
+			"broker URL password":           brokerPassword,
+			"source hmac secret":            hmacSecret,
+			"source next hmac secret":       hmacNext,
+			"source basic-auth password":    password,
+			"destination header value":      bearer,
+			"destination signing secret":    strings.TrimPrefix(rotated.Secret, "whsec_"),
+			"destination previous secret":   strings.TrimPrefix(firstSigning, "whsec_"),
+			"admin API key":                 h.key,
 		}
 
 		checkAPIHidesSecrets(t, h, secrets, dst.ID)

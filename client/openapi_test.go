@@ -83,15 +83,36 @@ var calls = map[string]func(ctx context.Context, c *Client) error{
 	"closeIncident":       incidentCall(ActionClose),
 	"reopenIncident":      incidentCall(ActionReopen),
 	"commentIncident":     func(ctx context.Context, c *Client) error { _, err := c.CommentIncident(ctx, "X1", "b"); return err },
-	"getMe":               func(ctx context.Context, c *Client) error { _, err := c.WhoAmI(ctx); return err },
-	"listUsers":           func(ctx context.Context, c *Client) error { _, err := c.ListUsers(ctx, ListOptions{}); return err },
-	"getUser":             func(ctx context.Context, c *Client) error { _, err := c.GetUser(ctx, "X1"); return err },
-	"createUser":          func(ctx context.Context, c *Client) error { _, err := c.CreateUser(ctx, UserInput{}); return err },
-	"updateUser":          func(ctx context.Context, c *Client) error { _, err := c.UpdateUser(ctx, "X1", UserInput{}); return err },
-	"deleteUser":          func(ctx context.Context, c *Client) error { return c.DeleteUser(ctx, "X1") },
-	"listAPIKeys":         func(ctx context.Context, c *Client) error { _, err := c.ListAPIKeys(ctx, ListOptions{}); return err },
-	"createAPIKey":        func(ctx context.Context, c *Client) error { _, err := c.CreateAPIKey(ctx, "n", ""); return err },
-	"revokeAPIKey":        func(ctx context.Context, c *Client) error { return c.RevokeAPIKey(ctx, "X1") },
+	"listWorkflows": func(ctx context.Context, c *Client) error {
+		_, err := c.ListWorkflows(ctx, ListOptions{})
+		return err
+	},
+	"createWorkflow": func(ctx context.Context, c *Client) error { _, err := c.CreateWorkflow(ctx, Object{}); return err },
+	"getWorkflow":    func(ctx context.Context, c *Client) error { _, err := c.GetWorkflow(ctx, "X1"); return err },
+	"updateWorkflow": func(ctx context.Context, c *Client) error {
+		_, err := c.UpdateWorkflow(ctx, "X1", Object{})
+		return err
+	},
+	"deleteWorkflow": func(ctx context.Context, c *Client) error { return c.DeleteWorkflow(ctx, "X1") },
+	"parseWorkflowSample": func(ctx context.Context, c *Client) error {
+		_, err := c.ParseWorkflowSample(ctx, "?a=1", nil, nil)
+		return err
+	},
+	"listWorkflowRuns": func(ctx context.Context, c *Client) error {
+		_, err := c.ListWorkflowRuns(ctx, "X1", RunListOptions{})
+		return err
+	},
+	"getWorkflowRun":   func(ctx context.Context, c *Client) error { _, err := c.GetWorkflowRun(ctx, "X1", "X1"); return err },
+	"rerunWorkflowRun": func(ctx context.Context, c *Client) error { _, err := c.RerunWorkflowRun(ctx, "X1", "X1"); return err },
+	"getMe":            func(ctx context.Context, c *Client) error { _, err := c.WhoAmI(ctx); return err },
+	"listUsers":        func(ctx context.Context, c *Client) error { _, err := c.ListUsers(ctx, ListOptions{}); return err },
+	"getUser":          func(ctx context.Context, c *Client) error { _, err := c.GetUser(ctx, "X1"); return err },
+	"createUser":       func(ctx context.Context, c *Client) error { _, err := c.CreateUser(ctx, UserInput{}); return err },
+	"updateUser":       func(ctx context.Context, c *Client) error { _, err := c.UpdateUser(ctx, "X1", UserInput{}); return err },
+	"deleteUser":       func(ctx context.Context, c *Client) error { return c.DeleteUser(ctx, "X1") },
+	"listAPIKeys":      func(ctx context.Context, c *Client) error { _, err := c.ListAPIKeys(ctx, ListOptions{}); return err },
+	"createAPIKey":     func(ctx context.Context, c *Client) error { _, err := c.CreateAPIKey(ctx, "n", ""); return err },
+	"revokeAPIKey":     func(ctx context.Context, c *Client) error { return c.RevokeAPIKey(ctx, "X1") },
 }
 
 // notForClients are operations a management client has no use for: ingest
@@ -173,7 +194,7 @@ func TestClientCoversOpenAPI(t *testing.T) {
 			t.Errorf("%s: %v", op.id, err)
 			continue
 		}
-		want := op.method + " " + strings.NewReplacer("{id}", "X1").Replace(op.path)
+		want := op.method + " " + strings.NewReplacer("{id}", "X1", "{run_id}", "X1").Replace(op.path)
 		mu.Lock()
 		if got != want {
 			t.Errorf("%s sent %s, openapi.json says %s", op.id, got, want)

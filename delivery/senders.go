@@ -7,13 +7,25 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/sender/eventbridge"
+	"github.com/hookhub/hookhub/sender/kafka"
+	"github.com/hookhub/hookhub/sender/mqtt"
+	"github.com/hookhub/hookhub/sender/nats"
+	"github.com/hookhub/hookhub/sender/rabbitmq"
+	"github.com/hookhub/hookhub/sender/redis"
 	"github.com/hookhub/hookhub/sender/webhook"
 )
 
 // builders is the sender registry, by destination type. It is filled once
 // here and never changed; Options.Senders replaces entries in tests.
 var builders = map[string]sender.Builder{
-	hookhub.DestinationWebhook: webhook.New,
+	hookhub.DestinationWebhook:     webhook.New,
+	hookhub.DestinationNATS:        nats.New,
+	hookhub.DestinationRedis:       redis.New,
+	hookhub.DestinationRabbitMQ:    rabbitmq.New,
+	hookhub.DestinationKafka:       kafka.New,
+	hookhub.DestinationMQTT:        mqtt.New,
+	hookhub.DestinationEventBridge: eventbridge.New,
 }
 
 // newSenders builds one sender per destination type for an engine.

@@ -63,6 +63,18 @@ func (t *Template) Source() string { return t.src }
 // IsJSON reports whether the template was parsed as a JSON template.
 func (t *Template) IsJSON() bool { return t.json }
 
+// Programs returns the template's compiled substitutions in order, for
+// callers that check what a template reads.
+func (t *Template) Programs() []*Program {
+	var out []*Program
+	for _, p := range t.parts {
+		if p.prg != nil {
+			out = append(out, p.prg)
+		}
+	}
+	return out
+}
+
 // Literal returns the template's text when it has no substitutions.
 func (t *Template) Literal() (string, bool) {
 	switch {

@@ -47,6 +47,12 @@ func Flatten(body []byte, limit int) (map[string]any, error) {
 	return flatten(root, limit), nil
 }
 
+// FlattenValue is Flatten for a value DecodeJSON returned, which it shares
+// structure with and does not change.
+func FlattenValue(doc any, limit int) map[string]any {
+	return flatten(doc, limit)
+}
+
 // walkItem is a container waiting to be walked and the path it sits at;
 // emit is false once its paths could no longer be added.
 type walkItem struct {
@@ -71,12 +77,14 @@ func flatten(root any, limit int) map[string]any {
 		switch v := it.v.(type) {
 		case map[string]any:
 			for _, k := range keys(v, it.emit) {
-				v[k] = number(v[k])
+				convert(v, k)
 				queue = visit(out, queue, it, step{key: k, index: -1}, v[k], limit)
 			}
 		case []any:
 			for i := range v {
-				v[i] = number(v[i])
+				if f, ok := converted(v[i]); ok {
+					v[i] = f
+				}
 				queue = visit(out, queue, it, step{index: i}, v[i], limit)
 			}
 		}
@@ -131,6 +139,26 @@ func (s step) join(parent string) string {
 		return s.key
 	}
 	return parent + "." + s.key
+}
+
+// convert replaces a json.Number under key with its number, writing only
+// when there is one, so a tree DecodeJSON made can be walked by several
+// readers.
+func convert(m map[string]any, key string) {
+	if f, ok := converted(m[key]); ok {
+		m[key] = f
+	}
+}
+
+// converted returns v as float64 when it is a json.Number that float64
+// holds exactly.
+func converted(v any) (float64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	f, ok := number(n).(float64)
+	return f, ok
 }
 
 // number turns a json.Number into float64 where that keeps its value.

@@ -166,3 +166,10 @@ func index(seg string) (int, bool) {
 	}
 	return i, true
 }
+
+// QueryTree returns the query parameters as the nested value FlattenQuery
+// reads them into (query[0][a]=1 is {"query": [{"a": "1"}]}), for callers
+// that need the whole structure rather than its paths.
+func QueryTree(q url.Values) map[string]any {
+	return buildTree(q, false)
+}

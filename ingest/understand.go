@@ -30,6 +30,9 @@ type Understanding struct {
 	Type      string         // the event type
 	Variables map[string]any // the source's selected values; nil when it selects none
 	DedupKey  string         // the provider's delivery id, "" when it sends none
+	// Body is the request's body, decoded at most once: pass it on to the
+	// decisions that follow (alerts, routing, workflows).
+	Body *Body
 }
 
 // Understand checks the body's JSON and reads the event type, the source's
@@ -53,13 +56,15 @@ func Understand(src *hookhub.Source, req Request) (Understanding, error) {
 	// Flattening costs allocations per field, so it runs only when a rule
 	// reads the body; without a selection nothing is stored, and the
 	// inspector derives the variables from the raw body when asked.
+	body := NewBody(req.Body, ct)
 	var flat Flat
 	if rule.JSONPath != "" || preset.DeliveryIDJSONPath != "" || len(src.Variables) > 0 {
-		flat = FlattenRequest(req.Header, req.RawQuery, ct, req.Body)
+		flat = body.Flat(req.Header, req.RawQuery)
 	}
 	u := Understanding{
 		Type:     EventType(rule, req.Header, flat.Body),
 		DedupKey: DeliveryID(preset, req.Header, flat.Body),
+		Body:     body,
 	}
 	if len(src.Variables) > 0 {
 		u.Variables = flat.Variables(src.Variables)

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"net/http"
 	"reflect"
 	"testing"
@@ -46,7 +47,14 @@ func TestUnderstand(t *testing.T) {
 			t.Errorf("%s: error %v, want code %q", tt.name, err, tt.code)
 			continue
 		}
-		if tt.code == "" && !reflect.DeepEqual(got, tt.want) {
+		if tt.code != "" {
+			continue
+		}
+		if got.Body == nil || !bytes.Equal(got.Body.Raw(), tt.req.Body) {
+			t.Errorf("%s: the understanding does not carry the body on", tt.name)
+		}
+		got.Body = nil
+		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
 		}
 	}

@@ -3,11 +3,9 @@ package ingest
 import (
 	"bytes"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/mediatype"
 )
 
 // Flat is one request's variable sources: its headers, and its query and
@@ -24,21 +22,7 @@ type Flat struct {
 // SNS) post JSON as text/plain. A body that cannot be read gives no body
 // paths: whether it was acceptable is CheckJSON's question, not this one's.
 func FlattenRequest(h http.Header, rawQuery, contentType string, body []byte) Flat {
-	q, _ := url.ParseQuery(rawQuery) // keep the pairs that parse
-	return Flat{Header: h, Query: FlattenQuery(q), Body: flattenBody(contentType, body)}
-}
-
-func flattenBody(contentType string, body []byte) map[string]any {
-	switch {
-	case mediatype.IsForm(contentType):
-		form, _ := url.ParseQuery(string(body))
-		return FlattenForm(form)
-	case mediatype.IsJSON(contentType) || looksLikeJSON(body):
-		if m, err := Flatten(body, DefaultLimit); err == nil {
-			return m
-		}
-	}
-	return map[string]any{}
+	return NewBody(body, contentType).Flat(h, rawQuery)
 }
 
 func looksLikeJSON(body []byte) bool {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/expr"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/retry"
 )
@@ -44,6 +45,8 @@ type Message struct {
 	Now time.Time
 	// Timeout bounds the attempt; ctx carries it as its deadline.
 	Timeout time.Duration
+
+	event *expr.Event // decoded for templates on first use
 }
 
 // Result is what one attempt did, and what the attempt log shows of it.

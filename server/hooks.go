@@ -29,7 +29,13 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev := s.newEvent(r, cs)
-	if !src.Active {
+	wf, err := s.workflowOf(r.Context(), src)
+	if err != nil {
+		web.Logger(r).Error("load the source's workflow", "source_id", src.ID, "err", err)
+		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not load the webhook's workflow; retry later"))
+		return
+	}
+	if !src.Active || wf.disabled() {
 		s.reject(w, r, ev, src.InactiveStatus, hookhub.Errorf(hookhub.EFORBIDDEN, "source is inactive"))
 		return
 	}
@@ -52,7 +58,8 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, ev, 0, err)
 		return
 	}
-	if err := s.understand(src, ev); err != nil {
+	decoded, err := s.understand(src, ev)
+	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
@@ -63,7 +70,7 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.accept(w, r, src, ev, alerts)
+	s.accept(w, r, src, ev, alerts, decoded, wf)
 }
 
 // endpoint returns the source a request's path names, or ENOTFOUND when the

@@ -12,26 +12,29 @@ import (
 
 // understand reads the event type, variables and provider delivery id of an
 // accepted request, from the event as it will be stored (credentials masked,
-// so no variable can keep one). Invalid input stores nothing.
-func (s *Server) understand(src *hookhub.Source, ev *hookhub.Event) error {
+// so no variable can keep one), and returns its body for the decisions that
+// follow to decode at most once. Invalid input stores nothing.
+func (s *Server) understand(src *hookhub.Source, ev *hookhub.Event) (*ingest.Body, error) {
 	u, err := ingest.Understand(src, ingest.Request{Method: ev.Method, Header: ev.Headers, RawQuery: ev.RawQuery, Body: ev.Body})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ev.Type, ev.Variables, ev.DedupKey = u.Type, u.Variables, u.DedupKey
-	return nil
+	return u.Body, nil
 }
 
-// accept commits the event with its deliveries and the incident changes of
-// its alerts, all in one transaction, and answers the source's configured
-// response. Nothing is answered 2xx before the commit, and nothing is
-// answered but 2xx after it: the answer says what was committed, so a
-// sender never retries an alert that was already applied.
-func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) {
+// accept commits the event with its deliveries, its workflow runs and the
+// incident changes of its alerts, all in one transaction, and answers the
+// source's configured response. Nothing is answered 2xx before the commit,
+// and nothing is answered but 2xx after it: the answer says what was
+// committed, so a sender never retries an alert that was already applied.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert,
+	body *ingest.Body, wf *workflowHook) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
 	defer cancel()
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
 	ne.Deliveries = s.routing.Inbound(ctx, ev, src)
+	ne.Runs = wf.runs(s)
 	var anns []*announcement
 	ne.Alerts, anns = s.alertInputs(ctx, src, ev, alerts)
 	if err := s.committer.Submit(ctx, ne); err != nil {
@@ -45,6 +48,9 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	}
 	s.stream.publish(ev)
 	s.alertsApplied(ne, anns)
+	if wf.answer(s, w, r, ne, body) {
+		return
+	}
 	if src.Alert.Kind == hookhub.SourcePagerDuty && len(alerts) == 1 {
 		// Answer as PagerDuty's Events API does, so its clients work unchanged.
 		w.Header().Set("Content-Type", "application/json")

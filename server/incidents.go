@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
@@ -57,6 +58,30 @@ func (s *Server) alertsApplied(ne *hookhub.NewEvent, anns []*announcement) {
 			s.announced(anns[i].event)
 		}
 	}
+}
+
+// applyAlert applies one alert of a source, carried by a stored event, and
+// announces the change it causes.
+func (s *Server) applyAlert(ctx context.Context, sourceID, sourceName, eventID string, at time.Time, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
+	ann := s.announcer(ctx, sourceName)
+	out, err := s.store.ApplyAlert(ctx, &hookhub.AlertInput{
+		Alert: a, SourceID: sourceID, EventID: eventID, At: at, ReopenWindow: s.reopenWindow,
+		Announce: ann.make,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.Change != nil {
+		s.metrics.Incidents.WithLabelValues(incident.EventType(out.Change)).Inc()
+		s.announced(ann.event)
+	}
+	return out, nil
+}
+
+// ApplyWorkflowAlert applies an incident node's alert to the incidents of
+// its workflow's source, as that source's own alerts would be.
+func (s *Server) ApplyWorkflowAlert(ctx context.Context, sourceID, eventID string, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
+	return s.applyAlert(ctx, sourceID, s.sourceName(ctx, sourceID), eventID, s.now().UTC(), a)
 }
 
 // announcement makes the incident.* event for a change, routed to every

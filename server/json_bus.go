@@ -239,6 +239,15 @@ func mergeMQTT(raw json.RawMessage, d *hookhub.Destination) error {
 	if err := web.Unmarshal(raw, &j); err != nil {
 		return err
 	}
+	// qos 0 sent is refused, not taken for "the default": a QoS 0 publish
+	// is never confirmed.
+	var sent struct {
+		QoS *int `json:"qos"`
+	}
+	json.Unmarshal(raw, &sent)
+	if sent.QoS != nil && *sent.QoS == 0 {
+		return hookhub.Errorf(hookhub.EINVALID, "qos must be 1 or 2: a publish at QoS 0 is never confirmed")
+	}
 	j.URL = hookhub.UnredactURLs(j.URL, old.URL)
 	s := hookhub.MQTTSettings(j)
 	d.MQTT = &s

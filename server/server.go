@@ -16,6 +16,7 @@ import (
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
+	"github.com/hookhub/hookhub/workflow"
 )
 
 // Options are a Server's collaborators.
@@ -45,6 +46,10 @@ type Options struct {
 	// its request body; a body that has not arrived then is answered 408.
 	// Default 30s.
 	BodyTimeout time.Duration
+	// Workflows runs the workflows webhooks trigger. When nil the server
+	// makes one on Store that it does not start: sync runs still run, queued
+	// runs wait for a started runner.
+	Workflows *workflow.Runner
 	// IngestGate, when set, caps the webhook requests and body bytes in
 	// flight; requests past it are answered 503.
 	IngestGate *limit.Gate
@@ -94,6 +99,7 @@ type Server struct {
 	storeTimeout time.Duration
 	bodyTimeout  time.Duration
 	routing      *routing.Table
+	workflows    *workflow.Runner
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	closeOnce    sync.Once
@@ -121,6 +127,9 @@ func New(o Options) *Server {
 	}
 	if o.BodyTimeout <= 0 {
 		o.BodyTimeout = DefaultBodyTimeout
+	}
+	if o.Workflows == nil {
+		o.Workflows = workflow.New(workflow.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
 	}
 	if o.Access == nil {
 		o.Access = access.New(access.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
@@ -152,6 +161,7 @@ func New(o Options) *Server {
 		gate:         o.IngestGate,
 		rates:        limit.NewRates(),
 		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
+		workflows:    o.Workflows,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
@@ -229,6 +239,16 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/incidents/{id}/close", handler: s.incidentAction(hookhub.ActionClose), role: responder},
 		{method: "POST", path: "/api/v1/incidents/{id}/reopen", handler: s.incidentAction(hookhub.ActionReopen), role: responder},
 		{method: "POST", path: "/api/v1/incidents/{id}/comments", handler: s.handleCommentIncident, role: responder},
+
+		{method: "GET", path: "/api/v1/workflows", handler: s.handleListWorkflows, role: viewer},
+		{method: "POST", path: "/api/v1/workflows", handler: s.handleCreateWorkflow, role: admin},
+		{method: "POST", path: "/api/v1/workflows/parse-sample", handler: s.handleParseSample, role: viewer},
+		{method: "GET", path: "/api/v1/workflows/{id}", handler: s.handleGetWorkflow, role: viewer},
+		{method: "PATCH", path: "/api/v1/workflows/{id}", handler: s.handleUpdateWorkflow, role: admin},
+		{method: "DELETE", path: "/api/v1/workflows/{id}", handler: s.handleDeleteWorkflow, role: admin},
+		{method: "GET", path: "/api/v1/workflows/{id}/runs", handler: s.handleListWorkflowRuns, role: viewer},
+		{method: "GET", path: "/api/v1/workflows/{id}/runs/{run_id}", handler: s.handleGetWorkflowRun, role: viewer},
+		{method: "POST", path: "/api/v1/workflows/{id}/runs/{run_id}/rerun", handler: s.handleRerunWorkflowRun, role: responder},
 
 		{method: "GET", path: "/api/v1/users", handler: s.handleListUsers, role: admin},
 		{method: "POST", path: "/api/v1/users", handler: s.handleCreateUser, role: admin},

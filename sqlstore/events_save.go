@@ -71,6 +71,7 @@ type eventOutcome struct {
 	duplicateOf string
 	kept        []*hookhub.Delivery
 	alerts      []*hookhub.AlertOutcome
+	runs        []*hookhub.WorkflowRun
 }
 
 func (o eventOutcome) applyTo(ne *hookhub.NewEvent) {
@@ -80,6 +81,7 @@ func (o eventOutcome) applyTo(ne *hookhub.NewEvent) {
 	}
 	ne.Deliveries = o.kept
 	ne.AlertOutcomes = o.alerts
+	ne.Runs = o.runs
 }
 
 func hasAlerts(batch []*hookhub.NewEvent) bool {
@@ -140,7 +142,30 @@ func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.New
 	if err := s.insertDeliveries(ctx, tx, batch, stored, out); err != nil {
 		return nil, err
 	}
+	if err := s.insertEventRuns(ctx, tx, batch, stored, out); err != nil {
+		return nil, err
+	}
 	return out, s.applyAlerts(ctx, tx, batch, stored, out)
+}
+
+// insertEventRuns stores the workflow runs of the stored events that are
+// not duplicates (a retried webhook starts no second run), and records in
+// out which were kept.
+func (s *Store) insertEventRuns(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, stored []bool, out []eventOutcome) error {
+	var runs []*hookhub.WorkflowRun
+	for i, ne := range batch {
+		if !stored[i] || out[i].duplicateOf != "" {
+			continue
+		}
+		for _, r := range ne.Runs {
+			out[i].runs = append(out[i].runs, r)
+			runs = append(runs, r)
+		}
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	return s.insertRuns(ctx, tx, runs)
 }
 
 // liveSources reports, by batch index, whether an event is to be stored: it
@@ -240,6 +265,13 @@ func (s *Store) eventDefaults(ne *hookhub.NewEvent) {
 	}
 	for _, d := range ne.Deliveries {
 		s.deliveryDefaults(d, ev)
+	}
+	for _, r := range ne.Runs {
+		r.EventID = ev.ID
+		if r.CreatedAt.IsZero() {
+			r.CreatedAt = ev.ReceivedAt
+		}
+		s.runDefaults(r)
 	}
 }
 

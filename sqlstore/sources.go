@@ -11,20 +11,11 @@ const sourceCols = `id, name, type, url_key, active, config, secrets, created_at
 
 // CreateSource stores a new source, giving it an ID and timestamps if unset.
 func (s *Store) CreateSource(ctx context.Context, src *hookhub.Source) error {
-	if src.ID == "" {
-		src.ID = hookhub.NewID(hookhub.PrefixSource)
-	}
-	src.CreatedAt = s.stamp(src.CreatedAt)
-	if src.UpdatedAt.IsZero() {
-		src.UpdatedAt = src.CreatedAt
-	}
-	src.UpdatedAt = s.stamp(src.UpdatedAt)
-	config, secrets, err := s.sourceColumns(src)
+	args, err := s.newSourceArgs(src)
 	if err != nil {
 		return err
 	}
-	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO sources (`+sourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		src.ID, src.Name, src.Type, src.Key, src.Active, config, secrets, s.d.t(src.CreatedAt), s.d.t(src.UpdatedAt))
+	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO sources (`+sourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...)
 	return s.check(err, "create source")
 }
 

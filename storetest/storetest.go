@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) hookhub.Store) {
 		readyTests, sourceTests, destinationTests, eventTests, dedupTests,
 		queueTests, attemptTests, leaseTests, requeueTests, pruneTests, userTests, incidentTests,
 		alertEventTests,
+		workflowTests, runTests,
 	} {
 		all = append(all, group...)
 	}

@@ -3,15 +3,12 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/ingest"
-	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/signing"
 )
@@ -60,7 +57,7 @@ func buildRequest(ctx context.Context, ua string, m *sender.Message) (*outbound,
 		rec[http.CanonicalHeaderKey(k)] = []string{masked}
 	}
 	own := http.Header{}
-	own.Set("Content-Type", contentType(ev))
+	own.Set("Content-Type", sender.ContentType(ev))
 	own.Set("User-Agent", ua)
 	own.Set(HeaderEvent, ev.Type)
 	own.Set(HeaderDelivery, d.ID)
@@ -119,32 +116,4 @@ func forwarded(ev *hookhub.Event, names []string) http.Header {
 		}
 	}
 	return h
-}
-
-// contentType is application/json for published events and JSON bodies, and the
-// original Content-Type for forwarded bodies that are something else (a Slack
-// form post stays a form post).
-func contentType(ev *hookhub.Event) string {
-	const jsonType = "application/json"
-	orig := firstHeader(ev.Headers, "Content-Type")
-	if ev.SourceID == "" || orig == "" {
-		return jsonType
-	}
-	if mediatype.IsJSON(orig) {
-		return jsonType
-	}
-	if _, _, err := mime.ParseMediaType(orig); err != nil && json.Valid(ev.Body) {
-		return jsonType
-	}
-	return orig
-}
-
-// firstHeader reads a header from a stored map whose keys may not be canonical.
-func firstHeader(h map[string][]string, name string) string {
-	for k, vs := range h {
-		if strings.EqualFold(k, name) && len(vs) > 0 {
-			return vs[0]
-		}
-	}
-	return ""
 }

@@ -1,0 +1,271 @@
+package workflow
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/netguard"
+)
+
+// Runner defaults for Options fields left zero.
+const (
+	DefaultWorkers      = 16
+	DefaultLease        = 2 * time.Minute
+	DefaultPollInterval = time.Second
+)
+
+// Store is what a Runner needs of the store.
+type Store interface {
+	ClaimWorkflowRuns(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*hookhub.WorkflowRun, error)
+	SaveRunProgress(ctx context.Context, p *hookhub.RunProgress) error
+	GetWorkflowVersion(ctx context.Context, id string, version int) (*hookhub.Workflow, error)
+	GetWorkflowBySource(ctx context.Context, sourceID string) (*hookhub.Workflow, error)
+	GetEvent(ctx context.Context, id string) (*hookhub.Event, error)
+	GetDestination(ctx context.Context, id string) (*hookhub.Destination, error)
+}
+
+// IncidentFunc applies an incident node's alert to the incidents of a
+// source, as an alert source's alerts are applied (with the events that
+// announce each change); eventID is the run's trigger event.
+type IncidentFunc func(ctx context.Context, sourceID, eventID string, a hookhub.Alert) (*hookhub.AlertOutcome, error)
+
+// Options configure a Runner. Store is required.
+type Options struct {
+	Store  Store
+	Logger *slog.Logger
+	Now    func() time.Time
+
+	// Guard keeps http_request nodes away from internal addresses, as it
+	// does destinations. Transport, when set, is used instead (tests).
+	Guard     *netguard.Guard
+	Transport http.RoundTripper
+
+	// Workers bounds the runs the runner takes from the queue at once
+	// (default 16); sync runs started by webhooks are bounded by the
+	// requests that wait for them.
+	Workers int
+	// Lease is how long a run belongs to this runner after each save
+	// (default 2 minutes); a runner that dies loses its runs when it ends
+	// and another resumes them from their last save.
+	Lease time.Duration
+	// PollInterval is how often the store is asked for due runs when
+	// nobody calls Notify (default 1 s): a delay ends at most this late.
+	PollInterval time.Duration
+
+	// Incidents applies incident nodes; without it they fail.
+	Incidents IncidentFunc
+	// Delivered is called with each event a deliver node committed with its
+	// delivery, to wake the delivery engine.
+	Delivered func(ev *hookhub.Event)
+}
+
+// Runner runs workflow runs: those queued in the store (async triggers,
+// delays that ended, re-runs, runs whose runner died) and those a sync
+// trigger hands it. Build it with New, run it with Start, stop it with Stop.
+type Runner struct {
+	o        Options
+	log      *slog.Logger
+	client   *http.Client
+	versions *versionCache
+	bound    *boundCache
+
+	notify    chan struct{}
+	slots     chan struct{} // one per worker running a claimed run
+	stop      chan struct{}
+	stopOnce  sync.Once
+	startOnce sync.Once
+	runCtx    context.Context // parent of every run; canceled when Stop gives up
+	abort     context.CancelFunc
+	runs      sync.WaitGroup
+	loopDone  chan struct{}
+}
+
+// New returns a Runner; it claims nothing until Start.
+func New(o Options) *Runner {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Workers <= 0 {
+		o.Workers = DefaultWorkers
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = DefaultPollInterval
+	}
+	rt := o.Transport
+	if rt == nil {
+		g := o.Guard
+		if g == nil {
+			g = netguard.New(nil)
+		}
+		rt = g.Transport()
+	}
+	ctx, abort := context.WithCancel(context.Background())
+	return &Runner{
+		o: o, log: o.Logger.With("component", "workflow"),
+		client: &http.Client{
+			Transport:     rt,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		versions: newVersionCache(o.Store), bound: newBoundCache(o.Store, o.Now),
+		notify: make(chan struct{}, 1), slots: make(chan struct{}, o.Workers), stop: make(chan struct{}),
+		runCtx: ctx, abort: abort, loopDone: make(chan struct{}),
+	}
+}
+
+// Start starts claiming due runs. It may be called once.
+func (r *Runner) Start() {
+	r.startOnce.Do(func() { go r.loop() })
+}
+
+// Stop stops claiming and waits for the runs in flight. When ctx ends first
+// they are abandoned where they stand (nothing more is saved): their leases
+// expire and the next runner resumes them from their last save.
+func (r *Runner) Stop(ctx context.Context) error {
+	r.stopOnce.Do(func() { close(r.stop) })
+	r.startOnce.Do(func() { close(r.loopDone) }) // never started: no loop to wait for
+	done := make(chan struct{})
+	go func() {
+		<-r.loopDone
+		r.runs.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		r.abort()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// Notify wakes the runner to claim due runs now (after runs were queued).
+// It never blocks.
+func (r *Runner) Notify() {
+	select {
+	case r.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (r *Runner) stopping() bool {
+	select {
+	case <-r.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// loop claims due runs while workers are free, until stopped.
+func (r *Runner) loop() {
+	defer close(r.loopDone)
+	t := time.NewTicker(r.o.PollInterval)
+	defer t.Stop()
+	for {
+		for r.claim() {
+		}
+		select {
+		case <-r.stop:
+			return
+		case <-r.notify:
+		case <-t.C:
+		}
+	}
+}
+
+// claim takes as many due runs as there are free workers and starts them;
+// it reports whether it took a full batch (there may be more).
+func (r *Runner) claim() bool {
+	free := r.o.Workers - len(r.slots)
+	if free <= 0 || r.stopping() {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(r.runCtx, 30*time.Second)
+	runs, err := r.o.Store.ClaimWorkflowRuns(ctx, r.o.Now(), r.o.Lease, free)
+	cancel()
+	if err != nil {
+		r.log.Error("claim workflow runs", "err", err)
+		return false
+	}
+	for _, run := range runs {
+		r.slots <- struct{}{}
+		r.runs.Add(1)
+		go func() {
+			defer r.runs.Done()
+			defer func() { <-r.slots; r.Notify() }()
+			r.resume(run)
+		}()
+	}
+	return len(runs) == free
+}
+
+// resume runs a claimed run from where it stands.
+func (r *Runner) resume(run *hookhub.WorkflowRun) {
+	ctx := r.runCtx
+	c, err := r.versions.get(ctx, run.WorkflowID, run.Version)
+	if err == nil {
+		var ev *hookhub.Event
+		if ev, err = r.o.Store.GetEvent(ctx, run.EventID); err == nil {
+			r.exec(ctx, c, run, c.NewTrigger(ev, nil), nil)
+			return
+		}
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	if hookhub.ErrorCode(err) != hookhub.ENOTFOUND && hookhub.ErrorCode(err) != hookhub.EINVALID {
+		r.log.Error("load workflow run", "run_id", run.ID, "err", err)
+		return // the lease expires and the run is tried again
+	}
+	x := &execution{r: r, run: run}
+	x.fail(ctx, run.Node, "the run cannot continue: "+hookhub.ErrorMessage(err))
+}
+
+// NewRun returns the run a webhook starts, for the store to queue with its
+// event: for an async trigger a queued run; for a sync one a run already
+// held by this runner, which RunNow then runs.
+func (r *Runner) NewRun(c *Compiled) *hookhub.WorkflowRun {
+	now := r.o.Now().UTC()
+	run := &hookhub.WorkflowRun{
+		ID: hookhub.NewID(hookhub.PrefixRun), WorkflowID: c.w.ID, Version: c.w.Version,
+		Status: hookhub.RunQueued, Node: c.w.Start, Outputs: map[string]any{}, DueAt: now, CreatedAt: now, UpdatedAt: now,
+	}
+	if c.Sync() {
+		run.Status, run.Claims, run.StartedAt, run.LeaseUntil = hookhub.RunRunning, 1, now, now.Add(r.o.Lease)
+	}
+	return run
+}
+
+// RunNow runs a run NewRun made for a sync trigger, now, in its own
+// goroutine, which goes on after the sender stops waiting. answer is
+// called once, with the first respond node's answer or, when the run ends
+// without one, its outcome.
+func (r *Runner) RunNow(c *Compiled, run *hookhub.WorkflowRun, t *Trigger, answer func(Answer)) {
+	r.runs.Add(1)
+	go func() {
+		defer r.runs.Done()
+		r.exec(r.runCtx, c, run, t, answer)
+	}()
+}
+
+// Bound returns the compiled workflow a source triggers, and whether it has
+// one. Lookups are cached for a short while; Forget drops one at once.
+func (r *Runner) Bound(ctx context.Context, sourceID string) (*Compiled, bool, error) {
+	return r.bound.get(ctx, sourceID)
+}
+
+// Forget drops what is cached about a source's workflow after it changed.
+func (r *Runner) Forget(sourceID string) {
+	r.bound.forget(sourceID)
+}
