@@ -88,6 +88,9 @@ type AttemptResult struct {
 	// the delivery is pending under that token: a late result, after the
 	// delivery finished or was claimed again, changes nothing.
 	LeaseToken string
+	// Announce, when set, is stored with the result if it counts, in the
+	// same transaction: the event announcing a delivery that failed for good.
+	Announce *NewEvent
 	// Stale is set by CompleteAttempts on a result that did not count: its
 	// lease was lost, or its delivery finished or no longer exists.
 	Stale bool

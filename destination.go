@@ -42,6 +42,9 @@ type Destination struct {
 
 	Filter Filter
 	Retry  RetryPolicy
+	// Transform is a CEL expression that reshapes what each delivery sends
+	// (see package transform); "" sends the event as it came.
+	Transform string
 
 	TimeoutSec     int // default 15
 	Enabled        bool

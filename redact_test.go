@@ -1,6 +1,8 @@
 package hookhub_test
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/hookhub/hookhub"
@@ -40,4 +42,24 @@ func TestUnredactURLs(t *testing.T) {
 			t.Errorf("UnredactURLs(%q) = %q, want %q", tt.sent, got, tt.want)
 		}
 	}
+}
+
+// FuzzRedactURLs checks that a redacted URL never shows the password it had.
+func FuzzRedactURLs(f *testing.F) {
+	for _, s := range []string{"amqp://guest:guest@127.0.0.1:5672/", "nats://tok@a:1,nats://u:p@b:2", "redis://:pw@h/0", "::bad", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		out := hookhub.RedactURLs(raw)
+		for _, p := range strings.Split(raw, ",") {
+			u, err := url.Parse(strings.TrimSpace(p))
+			if err != nil || u.User == nil {
+				continue
+			}
+			if pw, ok := u.User.Password(); ok && len(pw) > 5 && pw != hookhub.RedactedCredential && strings.Contains(out, pw) && !strings.Contains(u.Host+u.Path+u.Scheme+u.RawQuery+u.Fragment+u.User.Username(), pw) {
+				t.Fatalf("RedactURLs(%q) = %q shows the password", raw, out)
+			}
+		}
+		hookhub.UnredactURLs(out, raw) // must not panic
+	})
 }

@@ -15,19 +15,28 @@ type Store interface {
 	// Ready reports whether the database answers and every migration is applied.
 	Ready(ctx context.Context) error
 	Close() error
+	// Watch calls fn after every committed change to a source or
+	// destination: before the changing call returns for changes made through
+	// this store, and soon after for changes other processes make where the
+	// database tells (PostgreSQL). fn must not block. Calling stop ends it.
+	Watch(fn func(Change)) (stop func())
 
 	CreateSource(ctx context.Context, s *Source) error
 	GetSource(ctx context.Context, id string) (*Source, error)
 	GetSourceByKey(ctx context.Context, key string) (*Source, error)
 	ListSources(ctx context.Context, p Page) ([]*Source, string, error)
-	UpdateSource(ctx context.Context, s *Source) error
+	// UpdateSource changes a source in one transaction: it reads the source,
+	// locked against concurrent changes, calls change on it and saves what
+	// change left. An error from change aborts the update and is returned.
+	UpdateSource(ctx context.Context, id string, change func(*Source) error) (*Source, error)
 	DeleteSource(ctx context.Context, id string) error
 
 	// SaveEvents stores a batch of events, each with its deliveries and the
 	// incident changes of its alerts, in one transaction: either all are
 	// durable or none is. An event whose DedupKey was already taken in its
 	// scope within its window is stored with Status EventDuplicate and
-	// DuplicateOf set, and its deliveries and alerts are dropped.
+	// DuplicateOf set, and its deliveries and alerts are dropped. An event of
+	// a source that no longer exists fails the batch with ENOTFOUND.
 	SaveEvents(ctx context.Context, batch []*NewEvent) error
 	GetEvent(ctx context.Context, id string) (*Event, error)
 	// GetEvents returns the events with the given IDs that exist, in any order.
@@ -44,7 +53,13 @@ type Store interface {
 	CreateDestination(ctx context.Context, d *Destination) error
 	GetDestination(ctx context.Context, id string) (*Destination, error)
 	ListDestinations(ctx context.Context, p Page) ([]*Destination, string, error)
-	UpdateDestination(ctx context.Context, d *Destination) error
+	// UpdateDestination changes a destination in one transaction: it reads
+	// the destination, locked against concurrent changes (recorded failures,
+	// another update), calls change on it and saves what change left, but
+	// its pause state (see PauseDestination). If change returns an event, it
+	// is stored in the same transaction, announcing the change. An error
+	// from change aborts the update and is returned.
+	UpdateDestination(ctx context.Context, id string, change func(*Destination) (*NewEvent, error)) (*Destination, error)
 	DeleteDestination(ctx context.Context, id string) error
 	// PauseDestination pauses or resumes a destination and, in the same
 	// transaction, holds or releases its pending deliveries. It returns
@@ -133,6 +148,10 @@ type Store interface {
 	GetUser(ctx context.Context, id string) (*User, error)
 	GetUserByUsername(ctx context.Context, username string) (*User, error)
 	CountUsers(ctx context.Context) (int, error)
+	// BootstrapAdmin creates the first user and its API key in one
+	// transaction, unless the store has a user already (created false), even
+	// when processes starting together race to do it.
+	BootstrapAdmin(ctx context.Context, u *User, k *APIKey) (created bool, err error)
 	// ListUsers returns users by username.
 	ListUsers(ctx context.Context) ([]*User, error)
 	// UpdateUser saves a user's username, password hash and role. In the same

@@ -7,10 +7,19 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/ingest"
 )
 
 // parser reads the alerts of one kind's webhook body.
-type parser func(cfg hookhub.AlertConfig, header http.Header, body []byte) ([]hookhub.Alert, error)
+type parser func(cfg hookhub.AlertConfig, header http.Header, in input) ([]hookhub.Alert, error)
+
+// input is a webhook body as received and, decoded once by whoever read the
+// request, its JSON value. Formats with a fixed schema decode the bytes into
+// their own types; the others read the shared value.
+type input struct {
+	raw []byte
+	doc func() (any, error)
+}
 
 // parserFor returns the parser of kind, or nil when kind is unknown.
 func parserFor(kind string) parser {
@@ -44,11 +53,19 @@ func Kinds() []string {
 // a body that is not JSON or has the wrong shape (and for any bad PagerDuty
 // event), EUNPROCESSABLE naming every required field the body lacks.
 func Parse(cfg hookhub.AlertConfig, header http.Header, body []byte) ([]hookhub.Alert, error) {
+	return ParseDecoded(cfg, header, body, func() (any, error) { return ingest.DecodeJSON(body) })
+}
+
+// ParseDecoded is Parse for a body whose JSON the caller decodes (see
+// ingest.Body), so the request's body is not decoded again for alerts that
+// read it as generic JSON. doc must return the value ingest.DecodeJSON
+// would, or its error.
+func ParseDecoded(cfg hookhub.AlertConfig, header http.Header, body []byte, doc func() (any, error)) ([]hookhub.Alert, error) {
 	p := parserFor(cfg.Kind)
 	if p == nil {
 		return nil, hookhub.Errorf(hookhub.EINVALID, "unknown alert kind %q", cfg.Kind)
 	}
-	return p(cfg, header, body)
+	return p(cfg, header, input{raw: body, doc: doc})
 }
 
 // Validate checks an AlertConfig when a source is saved. An empty Kind is

@@ -38,9 +38,9 @@ type amAlert struct {
 
 // parseAlertmanager reads an Alertmanager webhook: one alert per entry of
 // alerts, or with GroupBy group_key one alert for the whole group.
-func parseAlertmanager(cfg hookhub.AlertConfig, _ http.Header, body []byte) ([]hookhub.Alert, error) {
+func parseAlertmanager(cfg hookhub.AlertConfig, _ http.Header, in input) ([]hookhub.Alert, error) {
 	var msg amMessage
-	if err := decodeObject(hookhub.SourceAlertmanager, body, &msg); err != nil {
+	if err := decodeObject(hookhub.SourceAlertmanager, in.raw, &msg); err != nil {
 		return nil, err
 	}
 	if msg.Version != "" && msg.Version != "4" {

@@ -69,16 +69,11 @@ func decodeObject(kind string, body []byte, v any) error {
 	return nil
 }
 
-// decodeValue decodes any JSON body keeping numbers as written, so that an
-// integer id is not turned into 1.2345e+09.
-func decodeValue(kind string, body []byte) (any, error) {
-	if err := checkJSON(kind, body, false); err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+// decodeValue returns the body's JSON value, as the request decoded it:
+// numbers are float64 but for integers beyond 2^53, which stay exact.
+func decodeValue(kind string, in input) (any, error) {
+	v, err := in.doc()
+	if err != nil {
 		return nil, invalid("%s alert body is not valid JSON", kind)
 	}
 	return v, nil
@@ -106,12 +101,15 @@ func jsonKind(t reflect.Type) string {
 	return "a different type"
 }
 
-// scalar renders a decoded JSON string, number or boolean as text; ok is
-// false for null, objects and arrays.
+// scalar renders a decoded JSON string, number or boolean as text (an
+// integer without a decimal point or exponent); ok is false for null,
+// objects and arrays.
 func scalar(v any) (s string, ok bool) {
 	switch v := v.(type) {
 	case string:
 		return v, true
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true
 	case json.Number:
 		return v.String(), true
 	case bool:

@@ -12,8 +12,8 @@ import (
 
 // parseGeneric reads one alert from any JSON body through the dotted paths
 // cfg names.
-func parseGeneric(cfg hookhub.AlertConfig, header http.Header, body []byte) ([]hookhub.Alert, error) {
-	doc, err := decodeValue(hookhub.SourceGeneric, body)
+func parseGeneric(cfg hookhub.AlertConfig, header http.Header, in input) ([]hookhub.Alert, error) {
+	doc, err := decodeValue(hookhub.SourceGeneric, in)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func parseGeneric(cfg hookhub.AlertConfig, header http.Header, body []byte) ([]h
 	if len(parts) == 0 {
 		a.Fingerprint = a.Title
 	}
-	resolved, err := genericResolved(cfg, doc, header, body)
+	resolved, err := genericResolved(cfg, doc, header)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func parseGeneric(cfg hookhub.AlertConfig, header http.Header, body []byte) ([]h
 
 // genericResolved reports whether the status value is one of the resolved
 // values, or else the resolve expression is true.
-func genericResolved(cfg hookhub.AlertConfig, doc any, header http.Header, body []byte) (bool, error) {
+func genericResolved(cfg hookhub.AlertConfig, doc any, header http.Header) (bool, error) {
 	values := cfg.ResolvedValues
 	if len(values) == 0 {
 		values = []string{"resolved", "ok"}

@@ -23,9 +23,9 @@ type grafanaAlert struct {
 // parseGrafana reads a Grafana OnCall formatted webhook. Its shape carries
 // no severity, and an alert that reaches Hookhub from OnCall is one a team
 // chose to be paged for, so the default is high rather than info.
-func parseGrafana(_ hookhub.AlertConfig, _ http.Header, body []byte) ([]hookhub.Alert, error) {
+func parseGrafana(_ hookhub.AlertConfig, _ http.Header, in input) ([]hookhub.Alert, error) {
 	var g grafanaAlert
-	if err := decodeObject(hookhub.SourceGrafana, body, &g); err != nil {
+	if err := decodeObject(hookhub.SourceGrafana, in.raw, &g); err != nil {
 		return nil, err
 	}
 	var m missing

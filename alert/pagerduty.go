@@ -55,9 +55,9 @@ type pdPayload struct {
 // PagerDuty does. Every problem is EINVALID, which the HTTP layer answers in
 // PagerDuty's own error shape. A trigger without a dedup_key gets a random
 // one, returned as the alert's fingerprint for the caller to send back.
-func parsePagerDuty(_ hookhub.AlertConfig, _ http.Header, body []byte) ([]hookhub.Alert, error) {
+func parsePagerDuty(_ hookhub.AlertConfig, _ http.Header, in input) ([]hookhub.Alert, error) {
 	var ev pdEvent
-	if err := decodeObject(hookhub.SourcePagerDuty, body, &ev); err != nil {
+	if err := decodeObject(hookhub.SourcePagerDuty, in.raw, &ev); err != nil {
 		return nil, err
 	}
 	if err := ev.check(); err != nil {

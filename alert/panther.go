@@ -29,9 +29,9 @@ type pantherAlert struct {
 // parsePanther reads a Panther alert. Panther sends alerts only as they
 // fire; a status, at the top level or in alertContext as Hookhub's own
 // notifications carry it, still resolves or acknowledges.
-func parsePanther(_ hookhub.AlertConfig, _ http.Header, body []byte) ([]hookhub.Alert, error) {
+func parsePanther(_ hookhub.AlertConfig, _ http.Header, in input) ([]hookhub.Alert, error) {
 	var p pantherAlert
-	if err := decodeObject(hookhub.SourcePanther, body, &p); err != nil {
+	if err := decodeObject(hookhub.SourcePanther, in.raw, &p); err != nil {
 		return nil, err
 	}
 	a := hookhub.Alert{

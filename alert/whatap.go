@@ -12,8 +12,8 @@ import (
 // parseWhaTap reads a WhaTap alert webhook. No published schema exists, so
 // it reads only the fields WhaTap's guide names and is lenient about their
 // JSON types: pcode and oid may come as numbers or strings.
-func parseWhaTap(_ hookhub.AlertConfig, _ http.Header, body []byte) ([]hookhub.Alert, error) {
-	v, err := decodeValue(hookhub.SourceWhaTap, body)
+func parseWhaTap(_ hookhub.AlertConfig, _ http.Header, in input) ([]hookhub.Alert, error) {
+	v, err := decodeValue(hookhub.SourceWhaTap, in)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,8 @@ import (
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/workflow"
 )
@@ -42,6 +44,9 @@ type Main struct {
 	// storeTimeout bounds each ingest step that waits for the store (source
 	// lookup, commit); zero means server.DefaultStoreTimeout. Tests shorten it.
 	storeTimeout time.Duration
+	// hashPassword hashes the bootstrap admin's password; nil means
+	// secret.HashPassword. Tests use a cheap cost.
+	hashPassword func(string) (string, error)
 	// bodyTimeout and headerTimeout bound how long a client may take to send
 	// a request body and headers; zero means server.DefaultBodyTimeout and
 	// defaultHeaderTimeout. Tests shorten them.
@@ -49,6 +54,7 @@ type Main struct {
 
 	store     hookhub.Store
 	committer *ingest.Committer
+	routing   *routing.Table // shared by the server and the engine
 	engine    *delivery.Engine
 	workflows *workflow.Runner
 	srv       *server.Server
@@ -87,7 +93,10 @@ func (m *Main) Run(ctx context.Context) error {
 		ls.close()
 		return err
 	}
-	if err := bootstrap(ctx, store, m.Config, m.Stdout); err != nil {
+	if m.hashPassword == nil {
+		m.hashPassword = secret.HashPassword
+	}
+	if err := bootstrap(ctx, store, m.Config, m.Stdout, m.hashPassword); err != nil {
 		store.Close()
 		undo()
 		ls.close()
@@ -106,6 +115,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Queued:     m.engine.Queued,
 		Sender:     m.engine,
 		IngestGate: ingestGate(m.Config),
+		Routing:    m.routing,
 		Workflows:  m.workflows,
 
 		StoreTimeout: m.storeTimeout,
@@ -161,12 +171,14 @@ func (m *Main) startWorkers(store hookhub.Store) {
 	// The commit gets the same bound as the lookup, so a sender waits at
 	// most about two store timeouts for its answer.
 	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{Timeout: m.storeTimeout})
+	m.routing = routing.NewTable(store, m.Logger, m.Now)
 	m.engine = delivery.New(delivery.Options{
 		Store:   store,
 		Logger:  m.Logger,
 		Guard:   netguard.New(m.Config.OutboundAllow),
 		Now:     m.Now,
 		Workers: m.Config.DeliveryWorkers,
+		Routing: m.routing,
 		Lease:   m.Config.DeliveryLease,
 	})
 	m.workflows = workflow.New(workflow.Options{

@@ -14,8 +14,12 @@ import (
 
 // bootstrap creates the admin user and an admin API key when the store has no
 // users, taking them from the configuration or generating them. Generated
-// credentials are printed once to out; only their hashes are stored.
-func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out io.Writer) error {
+// credentials are printed once to out; only their hashes are stored. Of
+// processes starting together on an empty database, one creates them (in one
+// transaction) and prints; the others start without.
+// hash hashes the admin's password (secret.HashPassword; tests pass a cheaper
+// one, since PBKDF2 at full cost takes seconds under the race detector).
+func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out io.Writer, hash func(string) (string, error)) error {
 	n, err := store.CountUsers(ctx)
 	if err != nil {
 		return fmt.Errorf("bootstrap: count users: %w", err)
@@ -28,14 +32,11 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 		rand.Read(b)
 		password, generatedPW = base64.RawURLEncoding.EncodeToString(b), true
 	}
-	hash, err := secret.HashPassword(password)
+	pwHash, err := hash(password)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
-	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: hash, Role: hookhub.RoleAdmin}
-	if err := store.CreateUser(ctx, user); err != nil {
-		return fmt.Errorf("bootstrap: create admin: %w", err)
-	}
+	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: pwHash, Role: hookhub.RoleAdmin}
 	full, generatedKey := c.AdminAPIKey.Reveal(), false
 	var id string
 	if full == "" {
@@ -45,8 +46,11 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 		id, _ = secret.APIKeyID(full)
 	}
 	key := &hookhub.APIKey{ID: id, Name: "bootstrap admin key", UserID: user.ID, Role: hookhub.RoleAdmin, Hash: secret.HashAPIKey(full)}
-	if err := store.CreateAPIKey(ctx, key); err != nil {
-		return fmt.Errorf("bootstrap: create admin API key: %w", err)
+	created, err := store.BootstrapAdmin(ctx, user, key)
+	if err != nil {
+		return fmt.Errorf("bootstrap: create admin: %w", err)
+	} else if !created {
+		return nil // another process starting at the same time did it
 	}
 	fmt.Fprintln(out, "Hookhub first start: created the admin user and an admin API key.")
 	if generatedPW {

@@ -40,9 +40,10 @@ type config struct {
 	fillTimeout  time.Duration
 	stall        time.Duration
 	profileDir   string
+	redisAddr    string
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -61,6 +62,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.drainTimeout, "drain-timeout", 5*time.Minute, "longest wait for a queue to drain")
 	fs.DurationVar(&c.fillTimeout, "fill-timeout", 5*time.Minute, "longest time to queue the backlog")
 	fs.DurationVar(&c.stall, "stall", 60*time.Second, "give up draining when nothing arrives for this long")
+	fs.StringVar(&c.redisAddr, "redis-addr", defaultRedisAddr(), "Redis (host:port) of the bus scenario's Redis Streams destination")
 	fs.StringVar(&c.profileDir, "cpuprofile-dir", "", "write Hookhub CPU profiles of each measured window here (uses hookhub --debug-listen)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -147,7 +149,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		fn   func(context.Context, string) error
 	}{
 		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"latency", b.runLatency},
-		{"fanout", b.runFanout}, {"backlog", b.runBacklog},
+		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus},
 	}
 	if cfg.wants("baseline") {
 		logf("baseline: bare net/http, %d connections", cfg.conns)

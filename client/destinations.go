@@ -27,6 +27,8 @@ type Destination struct {
 	MaxConcurrency      int               `json:"max_concurrency"`
 	RateLimit           float64           `json:"rate_limit"`
 	ConsecutiveFailures int               `json:"consecutive_failures"`
+	// Transform is the CEL expression reshaping each delivery ("" = none).
+	Transform string `json:"transform,omitempty"`
 	// Secret is the signing secret, present only in the answer that made it.
 	Secret string `json:"secret,omitempty"`
 	BusSettings
@@ -91,6 +93,7 @@ type DestinationInput struct {
 	AllowManualDispatch *bool              `json:"allow_manual_dispatch,omitempty"`
 	MaxConcurrency      *int               `json:"max_concurrency,omitempty"`
 	RateLimit           *float64           `json:"rate_limit,omitempty"`
+	Transform           *string            `json:"transform,omitempty"`
 	BusSettings
 }
 
@@ -183,4 +186,39 @@ func (c *Client) ResendFailed(ctx context.Context, id string, since, until time.
 	}
 	err := c.call(ctx, request{method: "POST", path: path("destinations", id, "resend-failed"), body: body}, &out)
 	return out.Requeued, err
+}
+
+// TransformPreviewInput names the event to run a transform on: a stored one
+// (EventID) or one given here (Event); Transform tries an expression in
+// place of the destination's saved one.
+type TransformPreviewInput struct {
+	EventID   string                 `json:"event_id,omitempty"`
+	Event     *TransformPreviewEvent `json:"event,omitempty"`
+	Transform *string                `json:"transform,omitempty"`
+}
+
+// TransformPreviewEvent is an event given inline to a preview.
+type TransformPreviewEvent struct {
+	Type     string              `json:"type"`
+	SourceID string              `json:"source_id,omitempty"`
+	Payload  any                 `json:"payload"`
+	Headers  map[string][]string `json:"headers,omitempty"`
+}
+
+// TransformPreview is what a transform would send, before Hookhub's own
+// headers and the signature.
+type TransformPreview struct {
+	Method      string            `json:"method"`
+	URL         string            `json:"url"`
+	ContentType string            `json:"content_type"`
+	Headers     map[string]string `json:"headers"`
+	Body        string            `json:"body"`
+	BodyBase64  string            `json:"body_base64"`
+}
+
+// PreviewTransform runs a destination's transform on an event without
+// sending anything.
+func (c *Client) PreviewTransform(ctx context.Context, id string, in TransformPreviewInput) (*TransformPreview, error) {
+	var out TransformPreview
+	return &out, c.call(ctx, request{method: "POST", path: path("destinations", id, "transform-preview"), body: in}, &out)
 }

@@ -59,6 +59,10 @@ var calls = map[string]func(ctx context.Context, c *Client) error{
 		_, err := c.RotateDestinationSecret(ctx, "X1", nil)
 		return err
 	},
+	"previewDestinationTransform": func(ctx context.Context, c *Client) error {
+		_, err := c.PreviewTransform(ctx, "X1", TransformPreviewInput{EventID: "evt_1"})
+		return err
+	},
 	"resendFailedDeliveries": func(ctx context.Context, c *Client) error {
 		_, err := c.ResendFailed(ctx, "X1", time.Time{}, time.Time{})
 		return err

@@ -8,14 +8,16 @@ import (
 
 // cache keeps objects read from the store for a short while: destinations and
 // sources change rarely, and reading one per delivery would cost a query per
-// request. An edit therefore takes effect within ttl; the engine forgets a
-// destination at once when it disables it itself.
+// request. The engine forgets an object as soon as the store reports it
+// changed (see hookhub.Store.Watch); ttl bounds how long a change goes unseen
+// when the store cannot tell of it.
 type cache[T any] struct {
 	load func(ctx context.Context, id string) (T, error)
 	ttl  time.Duration
 
-	mu sync.Mutex
-	m  map[string]cached[T]
+	mu  sync.Mutex
+	m   map[string]cached[T]
+	gen uint64 // counts forgets: what was read before one is not kept
 }
 
 type cached[T any] struct {
@@ -32,6 +34,7 @@ func newCache[T any](ttl time.Duration, load func(context.Context, string) (T, e
 func (c *cache[T]) get(ctx context.Context, id string) (T, error) {
 	c.mu.Lock()
 	e, ok := c.m[id]
+	gen := c.gen
 	c.mu.Unlock()
 	if ok && time.Since(e.fetched) < c.ttl {
 		return e.v, nil
@@ -41,7 +44,9 @@ func (c *cache[T]) get(ctx context.Context, id string) (T, error) {
 		return v, err
 	}
 	c.mu.Lock()
-	c.m[id] = cached[T]{v: v, fetched: time.Now()}
+	if c.gen == gen {
+		c.m[id] = cached[T]{v: v, fetched: time.Now()}
+	}
 	c.mu.Unlock()
 	return v, nil
 }
@@ -49,6 +54,15 @@ func (c *cache[T]) get(ctx context.Context, id string) (T, error) {
 // forget drops an object so the next get reads it again.
 func (c *cache[T]) forget(id string) {
 	c.mu.Lock()
+	c.gen++
 	delete(c.m, id)
+	c.mu.Unlock()
+}
+
+// forgetAll drops every object.
+func (c *cache[T]) forgetAll() {
+	c.mu.Lock()
+	c.gen++
+	clear(c.m)
 	c.mu.Unlock()
 }

@@ -2,16 +2,11 @@ package delivery
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hookhub/hookhub"
 )
-
-// EventDestinationDisabled is the type of the event saved when the engine
-// disables a destination.
-const EventDestinationDisabled = "destination.disabled"
 
 // after acts on recorded outcomes: it logs deliveries that failed for good and
 // disables destinations that are gone or keep failing. A stale result (its
@@ -26,7 +21,7 @@ func (e *Engine) after(ctx context.Context, recorded []outcome) {
 		case o.v.disable:
 			e.log.Warn("delivery failed: the receiver is gone",
 				"delivery_id", o.res.Attempt.DeliveryID, "destination_id", o.destID, "attempts", o.res.Attempt.Number)
-			e.disable(ctx, o.destID, o.v.lastError)
+			e.disable(ctx, o.destID, o.v.lastError, 0)
 		case o.v.exhausted:
 			e.log.Warn("delivery failed: no retries left",
 				"delivery_id", o.res.Attempt.DeliveryID, "destination_id", o.destID,
@@ -44,7 +39,8 @@ func (e *Engine) after(ctx context.Context, recorded []outcome) {
 }
 
 // checkFailures disables a destination whose deliveries have failed
-// AutoDisableAfter times in a row; the store keeps the count.
+// AutoDisableAfter times in a row; the store keeps the count. A read first
+// spares a failing destination a write transaction per failure.
 func (e *Engine) checkFailures(ctx context.Context, id string) {
 	d, err := e.opts.Store.GetDestination(ctx, id)
 	if err != nil {
@@ -54,55 +50,46 @@ func (e *Engine) checkFailures(ctx context.Context, id string) {
 		return
 	}
 	if d.Enabled && d.ConsecutiveFailures >= e.opts.AutoDisableAfter {
-		e.disable(ctx, id, fmt.Sprintf("%d deliveries in a row failed", d.ConsecutiveFailures))
+		e.disable(ctx, id, "", e.opts.AutoDisableAfter)
 	}
 }
 
-// disable turns a destination off with a reason and reports it through
-// OnDisabled. Two engines may race to disable the same destination; both then
-// report it, which is harmless.
-func (e *Engine) disable(ctx context.Context, id, reason string) {
-	d, err := e.opts.Store.GetDestination(ctx, id)
-	if err != nil || !d.Enabled {
+// errUnchanged aborts a disable that is no longer called for.
+var errUnchanged = errors.New("destination needs no change")
+
+// disable turns a destination off with a reason, in one store transaction
+// with the destination.disabled event announcing it. With minFailures > 0 it
+// disables only while the destination's count of failures in a row, read in
+// that transaction, still reaches minFailures (the reason then gives the
+// count): a destination re-enabled meanwhile, its count reset, stays
+// enabled. Of engines racing to disable one destination, one does.
+func (e *Engine) disable(ctx context.Context, id, reason string, minFailures int) {
+	dests := e.routing.Load(ctx) // read before the transaction, which must not wait on another
+	at := e.opts.Now()
+	var ne *hookhub.NewEvent
+	d, err := e.opts.Store.UpdateDestination(ctx, id, func(d *hookhub.Destination) (*hookhub.NewEvent, error) {
+		if !d.Enabled || d.ConsecutiveFailures < minFailures {
+			return nil, errUnchanged
+		}
+		if minFailures > 0 {
+			reason = fmt.Sprintf("%d deliveries in a row failed", d.ConsecutiveFailures)
+		}
+		d.Enabled, d.DisabledReason, d.UpdatedAt = false, reason, at
+		ne = announce(dests, NewDisabledEvent(d, reason, at), "", d, at)
+		return ne, nil
+	})
+	switch {
+	case errors.Is(err, errUnchanged) || hookhub.ErrorCode(err) == hookhub.ENOTFOUND:
 		return
-	}
-	d.Enabled = false
-	d.DisabledReason = reason
-	d.UpdatedAt = e.opts.Now()
-	if err := e.opts.Store.UpdateDestination(ctx, d); err != nil {
+	case err != nil:
 		e.log.Error("disabling destination", "destination_id", id, "err", err)
 		return
 	}
-	e.dests.forget(id)
 	e.log.Warn("destination disabled", "destination_id", id, "reason", reason)
-	e.opts.OnDisabled(ctx, d, reason)
-}
-
-// saveDisabledEvent is the default OnDisabled: it stores a destination.disabled
-// event, for the console and for whoever routes Hookhub's own events.
-func (e *Engine) saveDisabledEvent(ctx context.Context, d *hookhub.Destination, reason string) {
-	ev := NewDisabledEvent(d.ID, reason, e.opts.Now())
-	if err := e.opts.Store.SaveEvents(ctx, []*hookhub.NewEvent{{Event: ev}}); err != nil {
-		e.log.Error("saving destination.disabled event", "destination_id", d.ID, "err", err)
+	if len(ne.Deliveries) > 0 {
+		e.Queued(ne.Event)
 	}
-}
-
-// NewDisabledEvent returns the destination.disabled event for a destination
-// disabled at at: a JSON body of destination_id, reason and disabled_at.
-func NewDisabledEvent(destinationID, reason string, at time.Time) *hookhub.Event {
-	body, _ := json.Marshal(struct {
-		DestinationID string `json:"destination_id"`
-		Reason        string `json:"reason"`
-		DisabledAt    string `json:"disabled_at"`
-	}{destinationID, reason, at.UTC().Format(time.RFC3339)})
-	return &hookhub.Event{
-		ID:           hookhub.NewID(hookhub.PrefixEvent),
-		Type:         EventDestinationDisabled,
-		Status:       hookhub.EventAccepted,
-		ReceivedAt:   at,
-		Method:       "POST",
-		Headers:      map[string][]string{"Content-Type": {"application/json"}},
-		Body:         body,
-		Verification: hookhub.VerificationResult{Result: hookhub.VerifyNone},
+	if e.opts.OnDisabled != nil {
+		e.opts.OnDisabled(ctx, d, reason)
 	}
 }

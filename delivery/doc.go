@@ -7,7 +7,7 @@
 //
 // The queue lives in the database (see hookhub.Store.ClaimDeliveries); this
 // package keeps only short-lived state in memory: claimed deliveries waiting for a
-// slot of their destination, destinations cached for a moment, and attempt results
+// slot of their destination, destinations cached until they change, and attempt results
 // waiting to be written in the next batch. A process that dies loses none of it
 // for good: every claim is a lease, and a delivery whose lease expires is claimed
 // again (at-least-once delivery; receivers dedupe on webhook-id, which is the
@@ -39,7 +39,18 @@
 //     destination is enabled. SendNow sends to disabled destinations, because
 //     testing one is how a user decides to enable it.
 //   - A destination whose deliveries fail AutoDisableAfter times in a row is
-//     disabled and a destination.disabled event is saved. Whoever enables it
-//     again should reset its ConsecutiveFailures, or the next failure disables
-//     it anew.
+//     disabled, in one transaction with the destination.disabled event that
+//     announces it, and only if the count read in that transaction still
+//     says so: an edit that re-enabled it meanwhile wins. Whoever enables it
+//     again should reset its ConsecutiveFailures, or the next failure
+//     disables it anew.
+//   - A delivery that fails for good (no retries left, or 410) is announced
+//     by a delivery.failed event, committed with the failure. Both events are
+//     routed like published ones to every destination whose filter matches,
+//     but never to the destination they are about; a delivery.failed event
+//     whose own delivery fails is not announced again.
+//   - Edits apply to the next request: the engine forgets a destination or
+//     source as soon as the store reports it changed (hookhub.Store.Watch),
+//     and a claimed delivery takes its destination's current settings when
+//     its request starts.
 package delivery

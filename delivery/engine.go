@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/sender"
 )
 
@@ -53,9 +54,13 @@ type Options struct {
 	// largest destination timeout in use.
 	Lease time.Duration
 	// DestinationTTL is how long a destination (or the source of a forwarded
-	// event) read from the store is reused (default 2 s): edits take effect
-	// within it.
+	// event) read from the store is reused (default 2 s). Edits the store
+	// reports (see hookhub.Store.Watch) take effect at once; others within it.
 	DestinationTTL time.Duration
+	// Routing is the destination table Hookhub's own events
+	// (destination.disabled, delivery.failed) are routed with; nil makes
+	// one. It may be shared with the server.
+	Routing *routing.Table
 
 	// ReleaseInterval is how often deliveries left held for a destination
 	// that is no longer paused are released (default 5 s); such leftovers
@@ -70,9 +75,9 @@ type Options struct {
 	// failures with the default retry schedule means the receiver has been down
 	// for a long time, not that it blipped.
 	AutoDisableAfter int
-	// OnDisabled is called after the engine disables a destination (410 Gone or
-	// too many failures). The default saves a destination.disabled event; a
-	// server that routes such events to subscribers should replace it.
+	// OnDisabled, when set, is called after the engine disabled a
+	// destination (410 Gone or too many failures), the destination.disabled
+	// event committed with the change.
 	OnDisabled func(ctx context.Context, d *hookhub.Destination, reason string)
 
 	// Senders adds or replaces senders by destination type (tests).
@@ -88,6 +93,8 @@ type Engine struct {
 	senders map[string]sender.Sender
 	dests   *cache[*hookhub.Destination]
 	sources *cache[*hookhub.Source]
+	routing *routing.Table
+	unwatch func() // ends the caches' watch on the store's changes
 	rec     *recorder
 	recent  *recentEvents
 
@@ -114,16 +121,33 @@ func New(o Options) *Engine {
 		senders: newSenders(senderEnv(o, guard), o.Senders),
 		dests:   newCache(o.DestinationTTL, o.Store.GetDestination),
 		sources: newCache(o.DestinationTTL, o.Store.GetSource),
+		routing: o.Routing,
 		recent:  newRecentEvents(recentBudget),
 		notify:  make(chan struct{}, 1),
 		done:    make(chan *job, o.Workers),
 		stop:    make(chan struct{}),
 	}
-	if e.opts.OnDisabled == nil {
-		e.opts.OnDisabled = e.saveDisabledEvent
+	if e.routing == nil {
+		e.routing = routing.NewTable(o.Store, o.Logger, o.Now)
 	}
+	e.unwatch = o.Store.Watch(e.changed)
 	e.rec = newRecorder(e)
 	return e
+}
+
+// changed forgets what the store reports changed, so that an edit applies
+// to the next request: a rotated secret signs it, a new URL receives it.
+func (e *Engine) changed(c hookhub.Change) {
+	switch c.Kind {
+	case hookhub.ChangeDestination:
+		e.dests.forget(c.ID)
+	case hookhub.ChangeSource:
+		e.sources.forget(c.ID)
+	case hookhub.ChangeAll:
+		e.dests.forgetAll()
+		e.sources.forgetAll()
+	}
+	e.routing.Changed(c)
 }
 
 func withDefaults(o Options) Options {

@@ -254,8 +254,11 @@ func TestDisabledDestinationFailsAndCanBeResent(t *testing.T) {
 		t.Fatalf("a disabled destination got %d requests", rc.total())
 	}
 
-	dest.Enabled, dest.DisabledReason = true, ""
-	if err := h.store.UpdateDestination(context.Background(), dest); err != nil {
+	_, err := h.store.UpdateDestination(context.Background(), dest.ID, func(d *hookhub.Destination) (*hookhub.NewEvent, error) {
+		d.Enabled, d.DisabledReason = true, ""
+		return nil, nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.store.RequeueDelivery(context.Background(), d.ID, hookhub.TriggerManual, h.clock.Now()); err != nil {

@@ -41,6 +41,7 @@ func (e *Engine) Start(ctx context.Context) {
 		close(e.rec.in)
 		<-e.rec.closed
 		abort()
+		e.unwatch()
 		e.closeSenders()
 		close(e.loopEnd)
 	}()
@@ -75,21 +76,35 @@ func (e *Engine) Stop(ctx context.Context) error {
 }
 
 // send makes one attempt of a job and hands the result to the recorder and the
-// job back to the loop.
+// job back to the loop. The job may have waited in its lane since it was
+// claimed, so it takes its destination's current settings first: an edit
+// made meanwhile (a rotated secret, a new URL, a disable or pause) applies.
 func (e *Engine) send(ctx context.Context, j *job, timeout time.Duration) {
 	defer func() { e.done <- j }()
+	now := e.prepare(ctx, j.d, j.ev, j.deadline)
+	if now == nil {
+		return // recorded as not sent, held, or left to its lease
+	}
+	j.dest, j.forward = now.dest, now.forward
 	at, res := e.attempt(ctx, j, timeout)
 	if res.Outcome != retry.Success && ctx.Err() != nil {
 		return // the engine gave up on it, not the receiver: its lease brings it back
 	}
-	e.rec.add(e.outcome(j, at, res))
+	e.rec.add(e.outcome(ctx, j, at, res))
 }
 
-// outcome decides what an attempt means for its delivery.
-func (e *Engine) outcome(j *job, at hookhub.Attempt, sent sender.Result) outcome {
-	v := decide(j.dest.Retry, at.Number, sent, e.opts.Now(), rand.Float64)
+// outcome decides what an attempt means for its delivery. A delivery that
+// failed for good is announced with a delivery.failed event, stored with the
+// result.
+func (e *Engine) outcome(ctx context.Context, j *job, at hookhub.Attempt, sent sender.Result) outcome {
+	now := e.opts.Now()
+	v := decide(j.dest.Retry, at.Number, sent, now, rand.Float64)
 	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError,
 		LeaseToken: j.d.LeaseToken}
+	if v.status == hookhub.DeliveryFailed && raisesFailure(j.ev.Type) {
+		ev := NewFailedEvent(j.d, j.ev, j.dest, at.Number, v.lastError, now)
+		res.Announce = announce(e.routing.Load(ctx), ev, j.ev.SourceID, j.dest, now)
+	}
 	return outcome{res: res, destID: j.dest.ID, v: v}
 }
 
@@ -115,10 +130,11 @@ func (e *Engine) SendNow(ctx context.Context, d *hookhub.Delivery) (*hookhub.Att
 	}
 	j := &job{d: d, ev: ev, dest: dest, forward: forward}
 	at, res := e.attempt(ctx, j, destTimeout(dest))
-	o := e.outcome(j, at, res)
+	o := e.outcome(ctx, j, at, res)
 	if err := e.opts.Store.CompleteAttempts(ctx, []*hookhub.AttemptResult{o.res}); err != nil {
 		return nil, err
 	}
+	e.announced([]outcome{o})
 	e.after(ctx, []outcome{o})
 	return o.res, nil
 }

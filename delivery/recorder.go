@@ -54,7 +54,9 @@ func (r *recorder) run(ctx context.Context) {
 				break fill
 			}
 		}
-		r.e.after(ctx, r.write(ctx, batch))
+		recorded := r.write(ctx, batch)
+		r.e.announced(recorded)
+		r.e.after(ctx, recorded)
 	}
 }
 
@@ -96,4 +98,14 @@ func (r *recorder) complete(ctx context.Context, batch []outcome) error {
 		results[i] = o.res
 	}
 	return r.e.opts.Store.CompleteAttempts(ctx, results)
+}
+
+// announced wakes the engine for the deliveries of the events that recorded
+// outcomes announced, handing it the events so it need not read them back.
+func (e *Engine) announced(recorded []outcome) {
+	for _, o := range recorded {
+		if a := o.res.Announce; a != nil && !o.res.Stale && len(a.Deliveries) > 0 {
+			e.Queued(a.Event)
+		}
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/transform"
 )
 
 // attempt makes one attempt of a job through its destination type's sender
@@ -24,7 +26,12 @@ func (e *Engine) attempt(ctx context.Context, j *job, timeout time.Duration) (ho
 	defer cancel()
 	m := &sender.Message{Delivery: j.d, Event: j.ev, Destination: j.dest, Forward: j.forward, Now: now, Timeout: timeout}
 	start := time.Now()
-	res := e.senderOf(j.dest).Send(ctx, m)
+	var res sender.Result
+	if err := transformed(ctx, m); err != nil {
+		res = notSent(err)
+	} else {
+		res = e.senderOf(j.dest).Send(ctx, m)
+	}
 	at.DurationMS = time.Since(start).Milliseconds()
 	at.Target = res.Target
 	at.RequestHeaders = res.Headers
@@ -34,6 +41,28 @@ func (e *Engine) attempt(ctx context.Context, j *job, timeout time.Duration) (ho
 	at.Error = res.Error
 	at.Limit() // before the result waits in memory to be recorded
 	return at, res
+}
+
+// transformed runs the destination's transform, if it has one, into
+// m.Transform: once per attempt, so an edited transform applies to the
+// retries of deliveries already queued.
+func transformed(ctx context.Context, m *sender.Message) error {
+	if m.Destination.Transform == "" {
+		return nil
+	}
+	t, err := transform.Cached(m.Destination.Transform)
+	if err != nil {
+		return err
+	}
+	m.Transform, err = t.Apply(ctx, transform.EventOf(m.Event))
+	return err
+}
+
+// notSent is the result of an attempt stopped before anything was sent. It
+// is retried like any failure, so a transform fixed meanwhile delivers.
+func notSent(err error) sender.Result {
+	msg := "not sent: " + hookhub.ErrorMessage(err)
+	return sender.Result{Outcome: retry.Retry, Reason: msg, Error: msg}
 }
 
 func triggerOf(d *hookhub.Delivery) string {

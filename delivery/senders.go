@@ -73,6 +73,11 @@ func (e *Engine) CheckDestination(d *hookhub.Destination) error {
 	if !ok {
 		return hookhub.Errorf(hookhub.EINVALID, "type %q is not a destination type", d.Type)
 	}
+	if d.Transform != "" {
+		if _, ok := s.(sender.Transforming); !ok {
+			return hookhub.Errorf(hookhub.EINVALID, "transform: %s destinations do not support transformations", typeOf(d))
+		}
+	}
 	if c, ok := s.(sender.Checker); ok {
 		return c.Check(d)
 	}

@@ -46,9 +46,13 @@ type applier struct {
 // Apply brings the server in line with f, printing one line per change:
 // "+ source "Name"", "~ destination "Name": fields", "- …".
 func Apply(ctx context.Context, f *File, api API, o Options, out io.Writer) (Summary, error) {
-	a := &applier{api: api, o: o, out: out, current: map[string][]Object{}, ids: map[string]map[string]string{}}
+	a := &applier{api: api, o: o, out: out, ids: map[string]map[string]string{}}
+	var err error
+	if a.current, err = listAll(ctx, api); err != nil {
+		return a.sum, err
+	}
 	for _, k := range Kinds {
-		if err := a.load(ctx, k); err != nil {
+		if err := a.index(k); err != nil {
 			return a.sum, err
 		}
 	}
@@ -72,15 +76,36 @@ func Apply(ctx context.Context, f *File, api API, o Options, out io.Writer) (Sum
 	return a.sum, nil
 }
 
-// load lists a kind's objects and indexes them by name.
-func (a *applier) load(ctx context.Context, k Kind) error {
-	list, err := a.api(k.Name).List(ctx)
-	if err != nil {
-		return fmt.Errorf("list %s: %w", k.Name, err)
+// listAll lists every kind's objects, leaving out those another object
+// owns (a workflow's own source): they are managed through their owner.
+func listAll(ctx context.Context, api API) (map[string][]Object, error) {
+	all := map[string][]Object{}
+	for _, k := range Kinds {
+		list, err := api(k.Name).List(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", k.Name, err)
+		}
+		all[k.Name] = list
 	}
-	a.current[k.Name] = list
+	for _, k := range Kinds {
+		if k.Owns == nil {
+			continue
+		}
+		owned := map[any]bool{}
+		for _, obj := range all[k.Name] {
+			if obj[k.Owns.Flag] == true {
+				owned[obj[k.Owns.IDField]] = true
+			}
+		}
+		all[k.Owns.Kind] = slices.DeleteFunc(all[k.Owns.Kind], func(o Object) bool { return owned[o["id"]] })
+	}
+	return all, nil
+}
+
+// index maps a kind's names to IDs; names must be unique.
+func (a *applier) index(k Kind) error {
 	a.ids[k.Name] = map[string]string{}
-	for _, obj := range list {
+	for _, obj := range a.current[k.Name] {
 		name, _ := obj["name"].(string)
 		if _, dup := a.ids[k.Name][name]; dup {
 			return fmt.Errorf("the server has two %s named %q; rename one so objects can be matched by name", k.Name, name)

@@ -23,11 +23,12 @@ import (
 func Export(ctx context.Context, api API) ([]byte, error) {
 	names := map[string]map[string]string{} // kind → ID → name
 	doc := &yaml.Node{Kind: yaml.MappingNode}
+	all, err := listAll(ctx, api)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range Kinds {
-		list, err := api(k.Name).List(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", k.Name, err)
-		}
+		list := all[k.Name]
 		names[k.Name] = map[string]string{}
 		for _, obj := range list {
 			names[k.Name][fmt.Sprint(obj["id"])] = fmt.Sprint(obj["name"])
@@ -55,6 +56,9 @@ func exportObject(k Kind, obj Object, names map[string]map[string]string) Object
 		if !contains(k.OutputOnly, key) {
 			out[key] = v
 		}
+	}
+	if k.Owns != nil && obj[k.Owns.Flag] == true {
+		delete(out, k.Owns.IDField) // made for it: the owner makes it anew
 	}
 	for _, ref := range k.Refs {
 		ids, _ := out[ref.IDField].([]any)

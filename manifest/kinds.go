@@ -16,6 +16,9 @@ type Kind struct {
 	// leaves out (parent.field → value; nil: whatever the server chose), so
 	// leaving it out is no change.
 	Defaults map[string]any
+	// Owns, when set, names the objects of another kind this kind's
+	// objects own.
+	Owns *Ownership
 	// Redacted are nested fields (parent.field) holding URLs the API shows
 	// with their credentials masked (hookhub.RedactURLs).
 	Redacted []string
@@ -63,6 +66,26 @@ var Kinds = []Kind{
 		},
 		Defaults: map[string]any{"verification.scheme": nil}, // the type's scheme
 	},
+	{
+		Name: "workflows", Singular: "workflow",
+		OutputOnly: []string{"id", "url", "owns_source", "version", "created_at", "updated_at"},
+		Refs:       []Ref{{Field: "source", IDField: "source_id", Kind: "sources"}},
+		Secrets: []Secret{
+			{Parent: "trigger.auth", Field: "secret", SetFlag: "secret_set"},
+			{Parent: "trigger.auth", Field: "password", SetFlag: "secret_set"},
+			{Parent: "trigger.auth", Field: "previous_secret", SetFlag: "previous_secret_set"},
+		},
+		Defaults: map[string]any{"trigger.auth": nil, "trigger.mode": "async", "trigger.response": nil, "trigger.timeout_seconds": nil},
+		// A workflow that made its own source owns it: the source is not
+		// declared (nor exported, nor pruned) apart from the workflow.
+		Owns: &Ownership{Flag: "owns_source", IDField: "source_id", Kind: "sources"},
+	},
+}
+
+// Ownership says that objects of a kind may own an object of another kind,
+// which then belongs to them rather than to the file.
+type Ownership struct {
+	Flag, IDField, Kind string
 }
 
 func kindNamed(name string) (Kind, bool) {

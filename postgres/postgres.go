@@ -16,9 +16,12 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
-// Store is a hookhub.Store in a PostgreSQL database.
+// Store is a hookhub.Store in a PostgreSQL database. Its watchers hear of
+// the changes other processes make to the same database, through a
+// LISTEN connection of its own.
 type Store struct {
 	*sqlstore.Store
+	feed *feed
 }
 
 var _ hookhub.Store = (*Store)(nil)
@@ -46,5 +49,16 @@ func Open(ctx context.Context, url string, box *secret.Box) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	return &Store{s}, nil
+	f, err := startFeed(ctx, url, s)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &Store{Store: s, feed: f}, nil
+}
+
+// Close stops the change feed and closes the connection pool.
+func (s *Store) Close() error {
+	s.feed.close()
+	return s.Store.Close()
 }

@@ -13,12 +13,13 @@
 package routing
 
 import (
-	"encoding/json"
+	"net/http"
 	"slices"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/filter"
+	"github.com/hookhub/hookhub/ingest"
 )
 
 // Dest is a destination with its compiled filter.
@@ -36,9 +37,20 @@ func Compile(d *hookhub.Destination) (Dest, error) {
 	return Dest{D: d, M: m}, nil
 }
 
+// Payload returns an event's decoded JSON body (see ingest.Body.JSON), for
+// callers that decoded it already; an error means it is not JSON.
+type Payload func() (any, error)
+
 // Inbound returns the deliveries, due at now, of an event received on src.
 func Inbound(dests []Dest, ev *hookhub.Event, src *hookhub.Source, now time.Time) []*hookhub.Delivery {
+	return InboundDecoded(dests, ev, src, nil, now)
+}
+
+// InboundDecoded is Inbound with the event's body decoded by the caller;
+// a nil payload decodes it here if a filter reads it.
+func InboundDecoded(dests []Dest, ev *hookhub.Event, src *hookhub.Source, payload Payload, now time.Time) []*hookhub.Delivery {
 	in := newLazyInput(ev, "", ev.SourceID)
+	in.payload = payload
 	var out []*hookhub.Delivery
 	for _, rd := range dests {
 		named := slices.Contains(src.DestinationIDs, rd.D.ID)
@@ -80,10 +92,12 @@ func NewDelivery(ev *hookhub.Event, dest *hookhub.Destination, trigger string, n
 	}
 }
 
-// lazyInput decodes the event's JSON body only if some filter needs it.
+// lazyInput decodes the event's JSON body only if some filter needs it,
+// or takes the caller's decoding.
 type lazyInput struct {
 	ev      *hookhub.Event
 	in      filter.Input
+	payload Payload
 	decoded bool
 }
 
@@ -94,9 +108,12 @@ func newLazyInput(ev *hookhub.Event, severity, sourceID string) *lazyInput {
 func (l *lazyInput) get(m *filter.Matcher) filter.Input {
 	if !l.decoded && m.NeedsPayload() {
 		l.decoded = true
-		var payload map[string]any
-		if json.Unmarshal(l.ev.Body, &payload) == nil {
-			l.in.Payload = payload
+		if l.payload == nil {
+			body := ingest.NewBody(l.ev.Body, http.Header(l.ev.Headers).Get("Content-Type"))
+			l.payload = body.JSON
+		}
+		if doc, err := l.payload(); err == nil {
+			l.in.Payload = doc
 		}
 	}
 	return l.in

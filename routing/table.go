@@ -9,22 +9,29 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-// TableTTL bounds how long another replica's destination change can go unseen.
+// TableTTL bounds how long a destination change can go unseen when the store
+// cannot tell of it (another process on SQLite, or while the PostgreSQL
+// change feed reconnects); changes the store reports are seen at once.
 const TableTTL = 2 * time.Second
 
-// Table keeps every destination with its compiled filter in memory,
-// refreshed every TableTTL and at once after Invalidate.
+// Table keeps every destination with its compiled filter in memory, loaded
+// again after a destination changes (see Changed) and at least every
+// TableTTL.
 type Table struct {
 	store hookhub.Store
 	log   *slog.Logger
 	now   func() time.Time
 
-	mu      sync.Mutex
+	load sync.Mutex // one load at a time; held across the store read
+
+	mu      sync.Mutex // guards the fields below, never across a store read
 	dests   []Dest
 	expires time.Time
+	gen     uint64 // counts invalidations: a load that one overtook is not trusted
 }
 
-// NewTable returns a Table reading destinations from store.
+// NewTable returns a Table reading destinations from store. Whoever owns it
+// passes the store's changes to Changed (see hookhub.Store.Watch).
 func NewTable(store hookhub.Store, log *slog.Logger, now func() time.Time) *Table {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -35,30 +42,66 @@ func NewTable(store hookhub.Store, log *slog.Logger, now func() time.Time) *Tabl
 	return &Table{store: store, log: log, now: now}
 }
 
-// Invalidate makes the next Load read the store again.
+// Invalidate makes the next Load read the store again. It never waits for a
+// load in progress, whose result is then used once but not kept.
 func (t *Table) Invalidate() {
 	t.mu.Lock()
 	t.expires = time.Time{}
+	t.gen++
 	t.mu.Unlock()
+}
+
+// Changed invalidates the table when a destination changed.
+func (t *Table) Changed(c hookhub.Change) {
+	if c.Affects(hookhub.ChangeDestination) {
+		t.Invalidate()
+	}
 }
 
 // Load returns the destinations to route to. A destination whose filter does
 // not compile is skipped and logged; a failed read keeps what was loaded
 // before (the error is transient, or the commit itself will fail).
 func (t *Table) Load(ctx context.Context) []Dest {
+	if dests, ok := t.fresh(); ok {
+		return dests
+	}
+	t.load.Lock()
+	defer t.load.Unlock()
+	dests, ok := t.fresh() // another load may have finished meanwhile
+	if ok {
+		return dests
+	}
+	t.mu.Lock()
+	gen := t.gen
+	t.mu.Unlock()
+	all, err := t.read(ctx)
+	if err != nil {
+		t.log.Error("load destinations for routing", "err", err)
+		return dests
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := t.now()
-	if now.Before(t.expires) {
-		return t.dests
+	t.dests = all
+	if t.gen == gen {
+		t.expires = t.now().Add(TableTTL)
 	}
+	return all
+}
+
+func (t *Table) fresh() ([]Dest, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dests, t.now().Before(t.expires)
+}
+
+// read reads and compiles every destination.
+func (t *Table) read(ctx context.Context) ([]Dest, error) {
 	var all []Dest
 	page := hookhub.Page{Limit: 500}
 	for {
 		list, next, err := t.store.ListDestinations(ctx, page)
 		if err != nil {
-			t.log.Error("load destinations for routing", "err", err)
-			return t.dests
+			return nil, err
 		}
 		for _, d := range list {
 			rd, err := Compile(d)
@@ -69,17 +112,21 @@ func (t *Table) Load(ctx context.Context) []Dest {
 			all = append(all, rd)
 		}
 		if next == "" {
-			break
+			return all, nil
 		}
 		page.Cursor = next
 	}
-	t.dests, t.expires = all, now.Add(TableTTL)
-	return all
 }
 
 // Inbound routes an event received on src with the current destinations.
 func (t *Table) Inbound(ctx context.Context, ev *hookhub.Event, src *hookhub.Source) []*hookhub.Delivery {
 	return Inbound(t.Load(ctx), ev, src, t.now())
+}
+
+// InboundDecoded routes an event received on src whose body the caller
+// decoded, with the current destinations.
+func (t *Table) InboundDecoded(ctx context.Context, ev *hookhub.Event, src *hookhub.Source, payload Payload) []*hookhub.Delivery {
+	return InboundDecoded(t.Load(ctx), ev, src, payload, t.now())
 }
 
 // Published routes a published or Hookhub-raised event with the current

@@ -39,7 +39,18 @@ func APIKeyID(full string) (string, bool) {
 	if len(rest) < idLen+2 || rest[idLen] != '_' {
 		return "", false
 	}
-	return rest[:idLen], true
+	id := rest[:idLen]
+	// Only an ID's own characters: anything else (a NUL, bytes that are
+	// not UTF-8) names no key and must not reach the database.
+	for i := len(hookhub.PrefixAPIKey) + 1; i < idLen; i++ {
+		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z') {
+			return "", false
+		}
+	}
+	if !strings.HasPrefix(id, hookhub.PrefixAPIKey+"_") {
+		return "", false
+	}
+	return id, true
 }
 
 // HashAPIKey returns the SHA-256 of a full key. A fast hash is right here: keys

@@ -17,6 +17,7 @@ import (
 	"github.com/hookhub/hookhub/expr"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/retry"
+	"github.com/hookhub/hookhub/transform"
 )
 
 // Sender publishes one delivery to one kind of destination. Send must return
@@ -45,8 +46,20 @@ type Message struct {
 	Now time.Time
 	// Timeout bounds the attempt; ctx carries it as its deadline.
 	Timeout time.Duration
+	// Transform is what the destination's transform made of the event
+	// (nil without one). Senders that implement Transforming send it in
+	// place of the event's body; the engine refuses a transform on a
+	// destination whose sender does not.
+	Transform *transform.Output
 
 	event *expr.Event // decoded for templates on first use
+}
+
+// Transforming is implemented by a Sender that sends Message.Transform:
+// its body always, and whatever else of it (method, headers, path) its
+// kind of destination has.
+type Transforming interface {
+	SendsTransformed()
 }
 
 // Result is what one attempt did, and what the attempt log shows of it.
@@ -105,7 +118,7 @@ func Succeeded(target string, headers map[string][]string, response string) Resu
 // the attempt log and as the reason; outcome says whether it is retried
 // (Retry) or fails the delivery at once (Fail).
 func (m *Message) Failed(outcome retry.Outcome, target string, headers map[string][]string, err error) Result {
-	msg := Describe(err, m.Timeout)
+	msg := Scrub(Describe(err, m.Timeout), m.Destination)
 	return Result{Outcome: outcome, Target: target, Headers: headers, Reason: msg, Error: msg}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/hookhub/hookhub/filter"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/signing"
+	"github.com/hookhub/hookhub/transform"
 	"github.com/hookhub/hookhub/web"
 )
 
@@ -37,7 +38,6 @@ func (s *Server) handleCreateDestination(w http.ResponseWriter, r *http.Request)
 		web.Error(w, r, err)
 		return
 	}
-	s.routing.Invalidate()
 	// A new webhook gets a ping so its receiver sees it is wired up. An event
 	// bus gets none: its consumers would take a ping for an event; POST
 	// /test publishes a test message when asked.
@@ -84,10 +84,8 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 		web.Error(w, r, err)
 		return
 	}
-	var wasPaused bool
 	var newSecret string
 	s.updateDestinationThen(w, r, func(d *hookhub.Destination) error {
-		wasPaused = d.Paused
 		if err := in.apply(d); err != nil {
 			return err
 		}
@@ -103,10 +101,14 @@ func (s *Server) handleUpdateDestination(w http.ResponseWriter, r *http.Request)
 		out.Secret = newSecret
 		// The pause state moves the destination's deliveries, so it has its
 		// own store call, made once the other settings are saved.
-		if d.Paused == wasPaused {
+		if in.Paused == nil || *in.Paused == d.Paused {
 			return nil
 		}
-		return s.setPaused(r, d.ID, d.Paused)
+		if err := s.setPaused(r, d.ID, *in.Paused); err != nil {
+			return err
+		}
+		out.Paused = *in.Paused
+		return nil
 	})
 }
 
@@ -134,7 +136,6 @@ func (s *Server) setPaused(r *http.Request, id string, paused bool) error {
 	if err != nil {
 		return err
 	}
-	s.routing.Invalidate()
 	if !paused {
 		s.notify()
 	}
@@ -197,7 +198,6 @@ func (s *Server) handleDeleteDestination(w http.ResponseWriter, r *http.Request)
 		web.Error(w, r, err)
 		return
 	}
-	s.routing.Invalidate()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -205,38 +205,35 @@ func (s *Server) updateDestination(w http.ResponseWriter, r *http.Request, chang
 	s.updateDestinationThen(w, r, change, nil)
 }
 
-// updateDestinationThen loads, changes, checks and saves a destination, then
-// answers it (after then, when given).
+// updateDestinationThen changes, checks and saves a destination in the
+// store's transaction, so that nothing changed meanwhile (a failure the
+// engine recorded, its auto-disable, another edit) is overwritten with a
+// stale copy; then it answers it (after then, when given).
 func (s *Server) updateDestinationThen(w http.ResponseWriter, r *http.Request, change func(*hookhub.Destination) error,
 	then func(*hookhub.Destination, *destinationJSON) error) {
-	d, err := s.store.GetDestination(r.Context(), r.PathValue("id"))
+	d, err := s.store.UpdateDestination(r.Context(), r.PathValue("id"), func(d *hookhub.Destination) (*hookhub.NewEvent, error) {
+		oldTarget := targetKey(d)
+		if err := change(d); err != nil {
+			return nil, err
+		}
+		d.UpdatedAt = s.now().UTC()
+		if err := checkDestination(d, d.UpdatedAt); err != nil {
+			return nil, err
+		}
+		// Only a new address is checked against the guard, so that a
+		// destination the allowlist no longer covers can still be renamed or
+		// disabled.
+		if targetKey(d) != oldTarget {
+			if err := s.checkReachable(d); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	oldTarget := targetKey(d)
-	if err := change(d); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	d.UpdatedAt = s.now().UTC()
-	if err := checkDestination(d, d.UpdatedAt); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	// Only a new address is checked against the guard, so that a destination
-	// the allowlist no longer covers can still be renamed or disabled.
-	if targetKey(d) != oldTarget {
-		if err := s.checkReachable(d); err != nil {
-			web.Error(w, r, err)
-			return
-		}
-	}
-	if err := s.store.UpdateDestination(r.Context(), d); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	s.routing.Invalidate()
 	out := destinationOut(d)
 	if then != nil {
 		if err := then(d, &out); err != nil {
@@ -290,6 +287,11 @@ func checkDestination(d *hookhub.Destination, now time.Time) error {
 	}
 	if _, err := filter.Compile(d.Filter); err != nil {
 		return err
+	}
+	if d.Transform != "" {
+		if _, err := transform.Compile(d.Transform); err != nil {
+			return err
+		}
 	}
 	if d.Type != hookhub.DestinationWebhook {
 		return nil

@@ -64,22 +64,22 @@ func (s *Server) handleUpdateSource(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
+	s.updateSource(w, r, func(src *hookhub.Source) { in.apply(src) })
+}
+
+// updateSource changes, checks and saves a source in the store's
+// transaction, so that a concurrent edit is never overwritten with a stale
+// copy, and answers it.
+func (s *Server) updateSource(w http.ResponseWriter, r *http.Request, change func(*hookhub.Source)) {
+	src, err := s.store.UpdateSource(r.Context(), r.PathValue("id"), func(src *hookhub.Source) error {
+		change(src)
+		src.UpdatedAt = s.now().UTC()
+		return s.checkSource(r, src)
+	})
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	in.apply(src)
-	src.UpdatedAt = s.now().UTC()
-	if err := s.checkSource(r, src); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	if err := s.store.UpdateSource(r.Context(), src); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	s.sources.forget(src.Key)
 	web.JSON(w, http.StatusOK, s.sourceOut(src))
 }
 
@@ -99,36 +99,16 @@ func (s *Server) handleRotateSourceSecret(w http.ResponseWriter, r *http.Request
 		web.Error(w, r, hookhub.Errorf(hookhub.EINVALID, "secret is required"))
 		return
 	}
-	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
-	if err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	src.Verification.PreviousSecret, src.Verification.Secret = src.Verification.Secret, in.Secret
-	src.UpdatedAt = s.now().UTC()
-	if err := s.checkSource(r, src); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	if err := s.store.UpdateSource(r.Context(), src); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	s.sources.forget(src.Key)
-	web.JSON(w, http.StatusOK, s.sourceOut(src))
+	s.updateSource(w, r, func(src *hookhub.Source) {
+		src.Verification.PreviousSecret, src.Verification.Secret = src.Verification.Secret, in.Secret
+	})
 }
 
 func (s *Server) handleDeleteSource(w http.ResponseWriter, r *http.Request) {
-	src, err := s.store.GetSource(r.Context(), r.PathValue("id"))
-	if err != nil {
+	if err := s.store.DeleteSource(r.Context(), r.PathValue("id")); err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	if err := s.store.DeleteSource(r.Context(), src.ID); err != nil {
-		web.Error(w, r, err)
-		return
-	}
-	s.sources.forget(src.Key)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -183,7 +183,6 @@ func (s *Server) handleUpdateWorkflow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.workflows.Forget(src.ID)
-	s.sources.forget(src.Key)
 	web.JSON(w, http.StatusOK, s.workflowOut(wf, src))
 }
 
@@ -214,6 +213,5 @@ func (s *Server) handleDeleteWorkflow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.workflows.Forget(src.ID)
-	s.sources.forget(src.Key)
 	w.WriteHeader(http.StatusNoContent)
 }

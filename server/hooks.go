@@ -66,7 +66,7 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 	var alerts []hookhub.Alert
 	if src.Alert.Kind != "" {
 		var ok bool
-		if alerts, ok = s.readAlerts(w, r, src, ev); !ok {
+		if alerts, ok = s.readAlerts(w, r, src, ev, decoded); !ok {
 			return
 		}
 	}

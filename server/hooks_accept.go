@@ -33,11 +33,17 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
 	defer cancel()
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
-	ne.Deliveries = s.routing.Inbound(ctx, ev, src)
+	ne.Deliveries = s.routing.InboundDecoded(ctx, ev, src, body.JSON)
 	ne.Runs = wf.runs(s)
 	var anns []*announcement
 	ne.Alerts, anns = s.alertInputs(ctx, src, ev, alerts)
 	if err := s.committer.Submit(ctx, ne); err != nil {
+		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
+			// Deleted since it was looked up (perhaps by another process):
+			// nothing was stored, so the sender must not hear otherwise.
+			web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
+			return
+		}
 		web.Logger(r).Error("ingest commit failed", "source_id", src.ID, "err", err)
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the webhook; retry later"))
 		return

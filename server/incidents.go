@@ -10,6 +10,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/incident"
+	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/web"
 )
@@ -17,8 +18,9 @@ import (
 // readAlerts reads the alerts of an alert source's webhook before anything is
 // stored: a body that is not a valid alert is refused and changes nothing.
 // PagerDuty senders get PagerDuty's own error body.
-func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event) ([]hookhub.Alert, bool) {
-	alerts, err := alert.Parse(src.Alert, ev.Headers, ev.Body)
+// The alerts are read from the event as stored, its credentials masked.
+func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, body *ingest.Body) ([]hookhub.Alert, bool) {
+	alerts, err := alert.ParseDecoded(src.Alert, ev.Headers, body.Raw(), body.JSON)
 	if err == nil {
 		return alerts, true
 	}

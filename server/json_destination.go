@@ -31,6 +31,7 @@ type destinationJSON struct {
 	MaxConcurrency      int               `json:"max_concurrency"`
 	RateLimit           float64           `json:"rate_limit"`
 	ConsecutiveFailures int               `json:"consecutive_failures"`
+	Transform           string            `json:"transform"`
 	Secret              string            `json:"secret,omitempty"`
 	CreatedAt           time.Time         `json:"created_at"`
 	UpdatedAt           time.Time         `json:"updated_at"`
@@ -81,7 +82,7 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		Retry:          retryJSON{MaxRetries: max(d.Retry.MaxRetries, 0), ScheduleSeconds: d.Retry.ScheduleSeconds},
 		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason, Paused: d.Paused,
 		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
-		ConsecutiveFailures: d.ConsecutiveFailures, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+		ConsecutiveFailures: d.ConsecutiveFailures, Transform: d.Transform, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 		busJSON: busOut(d),
 	}
 	return out
@@ -124,6 +125,7 @@ type destinationInput struct {
 	AllowManualDispatch *bool              `json:"allow_manual_dispatch"`
 	MaxConcurrency      *int               `json:"max_concurrency"`
 	RateLimit           *float64           `json:"rate_limit"`
+	Transform           *string            `json:"transform"`
 	busInput
 }
 
@@ -150,6 +152,7 @@ func (in *destinationInput) apply(d *hookhub.Destination) error {
 	setIf(&d.AllowManualDispatch, in.AllowManualDispatch)
 	setIf(&d.MaxConcurrency, in.MaxConcurrency)
 	setIf(&d.RateLimit, in.RateLimit)
+	setIf(&d.Transform, in.Transform)
 	if in.Headers != nil {
 		h := make(map[string]string, len(*in.Headers))
 		for k, v := range *in.Headers {

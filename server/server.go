@@ -46,6 +46,9 @@ type Options struct {
 	// its request body; a body that has not arrived then is answered 408.
 	// Default 30s.
 	BodyTimeout time.Duration
+	// Routing is the destination table events are routed with; nil makes
+	// one. It may be shared with the delivery engine.
+	Routing *routing.Table
 	// Workflows runs the workflows webhooks trigger. When nil the server
 	// makes one on Store that it does not start: sync runs still run, queued
 	// runs wait for a started runner.
@@ -103,6 +106,7 @@ type Server struct {
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	closeOnce    sync.Once
+	unwatch      func() // ends the caches' watch on the store's changes
 }
 
 // New returns a Server.
@@ -140,10 +144,13 @@ func New(o Options) *Server {
 	case o.ReopenWindow < 0:
 		o.ReopenWindow = 0
 	}
+	if o.Routing == nil {
+		o.Routing = routing.NewTable(o.Store, o.Logger, o.Now)
+	}
 	if o.IngestGate != nil {
 		o.Metrics.watchGate(o.IngestGate)
 	}
-	return &Server{
+	s := &Server{
 		reopenWindow: o.ReopenWindow,
 		storeTimeout: o.StoreTimeout,
 		bodyTimeout:  o.BodyTimeout,
@@ -160,17 +167,30 @@ func New(o Options) *Server {
 		sources:      newSourceCache(o.Store, o.Now),
 		gate:         o.IngestGate,
 		rates:        limit.NewRates(),
-		routing:      routing.NewTable(o.Store, o.Logger, o.Now),
+		routing:      o.Routing,
 		workflows:    o.Workflows,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
+	// Edits take effect at once: every cache forgets what the store says
+	// changed, whether through this server, the engine or another process.
+	s.unwatch = func() {}
+	if o.Store != nil {
+		s.unwatch = o.Store.Watch(func(c hookhub.Change) {
+			s.sources.changed(c)
+			s.routing.Changed(c)
+		})
+	}
+	return s
 }
 
 // Shutdown ends long-lived responses (event streams) so a graceful HTTP
 // shutdown does not wait for them.
 func (s *Server) Shutdown() {
-	s.closeOnce.Do(func() { close(s.done) })
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.unwatch()
+	})
 }
 
 // route is one entry of the route table. The OpenAPI test walks this table.
@@ -226,6 +246,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/destinations/{id}/test", handler: s.handleTestDestination, role: admin},
 		{method: "POST", path: "/api/v1/destinations/{id}/rotate-secret", handler: s.handleRotateDestinationSecret, role: admin},
 		{method: "POST", path: "/api/v1/destinations/{id}/resend-failed", handler: s.handleResendFailed, role: responder},
+		{method: "POST", path: "/api/v1/destinations/{id}/transform-preview", handler: s.handleTransformPreview, role: admin},
 
 		{method: "GET", path: "/api/v1/deliveries", handler: s.handleListDeliveries, role: viewer},
 		{method: "GET", path: "/api/v1/deliveries/{id}", handler: s.handleGetDelivery, role: viewer},
@@ -263,8 +284,8 @@ func (s *Server) routes() []route {
 }
 
 // Handler returns the whole HTTP handler: request ID → recovery → body
-// deadline → mux, with
-// each route instrumented and, under /api/v1, authenticated.
+// deadline → text-only paths and API queries → mux, with each route
+// instrumented and, under /api/v1, authenticated.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -281,7 +302,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))
-	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(s.jsonNoMatch(mux))))
+	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(web.TextOnly("/api/", s.jsonNoMatch(mux)))))
 }
 
 // jsonNoMatch answers requests no route matches with the JSON error shape (404,

@@ -9,8 +9,10 @@ import (
 	"github.com/hookhub/hookhub/verify"
 )
 
-// sourceCacheTTL bounds how long another replica's change to a source can go
-// unseen; changes made through this process are seen at once.
+// sourceCacheTTL bounds how long a change to a source can go unseen when the
+// store cannot tell of it (another process on SQLite, or while the
+// PostgreSQL change feed reconnects); changes the store reports (see
+// hookhub.Store.Watch) are seen at once.
 const sourceCacheTTL = 5 * time.Second
 
 // sourceCache keeps sources and their built verifiers by key, so ingest costs
@@ -20,6 +22,9 @@ type sourceCache struct {
 	now   func() time.Time
 	mu    sync.Mutex
 	m     map[string]*cachedSource
+	// gen counts forgets: a source read before one is not kept, since it
+	// may predate the change that was forgotten.
+	gen uint64
 }
 
 type cachedSource struct {
@@ -38,6 +43,7 @@ func (c *sourceCache) get(ctx context.Context, key string) (*cachedSource, error
 	now := c.now()
 	c.mu.Lock()
 	cs, ok := c.m[key]
+	gen := c.gen
 	c.mu.Unlock()
 	if ok && now.Before(cs.expires) {
 		return cs, nil
@@ -49,17 +55,31 @@ func (c *sourceCache) get(ctx context.Context, key string) (*cachedSource, error
 	cs = &cachedSource{src: src, expires: now.Add(sourceCacheTTL)}
 	cs.verifier, cs.err = verify.New(src.Verification, c.now)
 	c.mu.Lock()
-	if len(c.m) > 100_000 {
-		clear(c.m)
+	if c.gen == gen {
+		if len(c.m) > 100_000 {
+			clear(c.m)
+		}
+		c.m[key] = cs
 	}
-	c.m[key] = cs
 	c.mu.Unlock()
 	return cs, nil
 }
 
-// forget drops a source after it changed.
-func (c *sourceCache) forget(key string) {
+// changed forgets a source that changed (every source on ChangeAll).
+func (c *sourceCache) changed(ch hookhub.Change) {
+	if !ch.Affects(hookhub.ChangeSource) {
+		return
+	}
 	c.mu.Lock()
-	delete(c.m, key)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	c.gen++
+	if ch.Kind == hookhub.ChangeAll {
+		clear(c.m)
+		return
+	}
+	for key, cs := range c.m {
+		if cs.src.ID == ch.ID {
+			delete(c.m, key)
+		}
+	}
 }

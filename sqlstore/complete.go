@@ -41,8 +41,14 @@ func (s *Store) CompleteAttempts(ctx context.Context, results []*hookhub.Attempt
 		s.attemptDefaults(&r.Attempt)
 		rows[i] = s.attemptArgs(&r.Attempt)
 	}
+	// A batch that announces something commits durably: the events it
+	// stores are promised to their destinations like any other.
+	inTx := s.inRelaxedTx
+	if slices.ContainsFunc(results, func(r *hookhub.AttemptResult) bool { return r.Announce != nil }) {
+		inTx = s.inTx
+	}
 	var updated map[string]updatedDelivery
-	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
+	err := inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if updated, err = s.moveDeliveries(ctx, tx, results); err != nil {
 			return err
@@ -50,7 +56,10 @@ func (s *Store) CompleteAttempts(ctx context.Context, results []*hookhub.Attempt
 		if err := s.insertAttempts(ctx, tx, results, rows, updated); err != nil {
 			return err
 		}
-		return s.countFailures(ctx, tx, failureCounts(results, updated))
+		if err := s.countFailures(ctx, tx, failureCounts(results, updated)); err != nil {
+			return err
+		}
+		return s.saveAnnouncements(ctx, tx, results, updated)
 	})
 	if err != nil {
 		return s.check(err, "complete attempts")
@@ -152,6 +161,32 @@ func (s *Store) insertAttempts(ctx context.Context, tx *sql.Tx, results []*hookh
 	}
 	if err := s.insertRows(ctx, tx, `INSERT INTO attempts (`+attemptCols+`)`, kept); err != nil {
 		return fmt.Errorf("insert attempts: %w", err)
+	}
+	return nil
+}
+
+// saveAnnouncements stores the events announced by the results that
+// counted.
+func (s *Store) saveAnnouncements(ctx context.Context, tx *sql.Tx, results []*hookhub.AttemptResult, updated map[string]updatedDelivery) error {
+	var batch []*hookhub.NewEvent
+	for _, r := range results {
+		if _, ok := updated[r.Attempt.DeliveryID]; ok && r.Announce != nil {
+			batch = append(batch, r.Announce)
+		}
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	rows, err := s.encodeEvents(batch)
+	if err != nil {
+		return err
+	}
+	out, err := s.saveEvents(ctx, tx, batch, rows)
+	if err != nil {
+		return fmt.Errorf("store announcements: %w", err)
+	}
+	for i, ne := range batch {
+		out[i].applyTo(ne)
 	}
 	return nil
 }

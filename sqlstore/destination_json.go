@@ -19,6 +19,7 @@ type destinationConfig struct {
 	AllowManualDispatch bool          `json:"allow_manual_dispatch,omitempty"`
 	MaxConcurrency      int           `json:"max_concurrency,omitempty"`
 	RateLimit           float64       `json:"rate_limit,omitempty"`
+	Transform           string        `json:"transform,omitempty"`
 	busConfig
 }
 
@@ -62,6 +63,7 @@ func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destination
 		AllowManualDispatch: d.AllowManualDispatch,
 		MaxConcurrency:      d.MaxConcurrency,
 		RateLimit:           d.RateLimit,
+		Transform:           d.Transform,
 	}
 	if !sg.PreviousUntil.IsZero() {
 		t := sg.PreviousUntil.UTC()
@@ -90,5 +92,6 @@ func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecret
 	d.AllowManualDispatch = c.AllowManualDispatch
 	d.MaxConcurrency = c.MaxConcurrency
 	d.RateLimit = c.RateLimit
+	d.Transform = c.Transform
 	c.busConfig.applyTo(d, sec.busSecrets)
 }

@@ -25,9 +25,15 @@ func (s *Store) CreateDestination(ctx context.Context, d *hookhub.Destination) e
 	if err != nil {
 		return err
 	}
-	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO destinations (`+destinationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		d.ID, d.Name, typeOrWebhook(d.Type), d.Enabled, d.DisabledReason, d.Paused, d.ConsecutiveFailures, config, secrets,
-		s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt))
+	err = s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO destinations (`+destinationCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			d.ID, d.Name, typeOrWebhook(d.Type), d.Enabled, d.DisabledReason, d.Paused, d.ConsecutiveFailures, config, secrets,
+			s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		return note(hookhub.Change{Kind: hookhub.ChangeDestination, ID: d.ID})
+	})
 	return s.check(err, "create destination")
 }
 
@@ -48,25 +54,55 @@ func (s *Store) ListDestinations(ctx context.Context, p hookhub.Page) ([]*hookhu
 	return list, next, nil
 }
 
-// UpdateDestination saves every setting of an existing destination but its
-// creation time and pause state, including ConsecutiveFailures (so that
-// re-enabling can reset it). PauseDestination pauses and resumes.
-func (s *Store) UpdateDestination(ctx context.Context, d *hookhub.Destination) error {
-	d.UpdatedAt = s.stamp(d.UpdatedAt)
+// UpdateDestination changes a destination in one transaction, its row
+// locked while change runs (so a recorded failure or another update cannot
+// fall between the read and the write), and saves every setting change left
+// but its ID, creation time and pause state. The event change returns, if
+// any, is stored in the same transaction.
+func (s *Store) UpdateDestination(ctx context.Context, id string, change func(*hookhub.Destination) (*hookhub.NewEvent, error)) (*hookhub.Destination, error) {
+	var d *hookhub.Destination
+	var ne *hookhub.NewEvent
+	err := s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
+		row := tx.QueryRowContext(ctx, s.q(`SELECT `+destinationCols+` FROM destinations WHERE id = ? `+s.d.changeRows), id)
+		var err error
+		if d, err = s.scanDestination(row); err != nil {
+			return s.found(err, "destination", id)
+		}
+		created, paused := d.CreatedAt, d.Paused
+		if ne, err = change(d); err != nil {
+			return err
+		}
+		d.ID, d.CreatedAt, d.Paused, d.UpdatedAt = id, created, paused, s.stamp(d.UpdatedAt)
+		if err := s.saveDestination(ctx, tx, d); err != nil {
+			return err
+		}
+		if err := note(hookhub.Change{Kind: hookhub.ChangeDestination, ID: id}); err != nil {
+			return err
+		}
+		return s.saveInTx(ctx, tx, ne)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// saveDestination writes every column of d but its pause state and creation time.
+func (s *Store) saveDestination(ctx context.Context, tx *sql.Tx, d *hookhub.Destination) error {
 	config, secrets, err := s.destinationColumns(d)
 	if err != nil {
 		return err
 	}
-	res, err := s.write.ExecContext(ctx, s.q(`UPDATE destinations SET name = ?, type = ?, enabled = ?,
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE destinations SET name = ?, type = ?, enabled = ?,
 		disabled_reason = ?, consecutive_failures = ?, config = ?, secrets = ?, updated_at = ? WHERE id = ?`),
 		d.Name, typeOrWebhook(d.Type), d.Enabled, d.DisabledReason, d.ConsecutiveFailures, config, secrets, s.d.t(d.UpdatedAt), d.ID)
-	return s.affected(res, err, "update destination", "destination", d.ID)
+	return s.check(err, "update destination")
 }
 
 // DeleteDestination deletes a destination with its deliveries and attempts,
 // and takes it out of the destination_ids of the sources that name it.
 func (s *Store) DeleteDestination(ctx context.Context, id string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
 		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM destinations WHERE id = ?`), id)
 		if err != nil {
 			return err
@@ -76,7 +112,10 @@ func (s *Store) DeleteDestination(ctx context.Context, id string) error {
 		} else if k == 0 {
 			return hookhub.Errorf(hookhub.ENOTFOUND, "destination %q not found", id)
 		}
-		return s.unnameDestination(ctx, tx, id)
+		if err := note(hookhub.Change{Kind: hookhub.ChangeDestination, ID: id}); err != nil {
+			return err
+		}
+		return s.unnameDestination(ctx, tx, id, note)
 	})
 	if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 		return err
@@ -86,7 +125,7 @@ func (s *Store) DeleteDestination(ctx context.Context, id string) error {
 
 // unnameDestination removes id from every source's destination_ids. The
 // LIKE only narrows the sources to decode; the decoded list decides.
-func (s *Store) unnameDestination(ctx context.Context, tx *sql.Tx, id string) error {
+func (s *Store) unnameDestination(ctx context.Context, tx *sql.Tx, id string, note func(hookhub.Change) error) error {
 	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, config FROM sources WHERE config LIKE ?`), `%"`+id+`"%`)
 	if err != nil {
 		return err
@@ -121,6 +160,9 @@ func (s *Store) unnameDestination(ctx context.Context, tx *sql.Tx, id string) er
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE sources SET config = ? WHERE id = ?`), text, n.id); err != nil {
 			return err
 		}
+		if err := note(hookhub.Change{Kind: hookhub.ChangeSource, ID: n.id}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -138,7 +180,7 @@ const pauseChunk = 5000
 // transaction, which releases what came in meanwhile, unpauses it.
 func (s *Store) PauseDestination(ctx context.Context, id string, paused bool, at time.Time) (int64, error) {
 	var n int64
-	setFlag := func(tx *sql.Tx) error {
+	setFlag := func(tx *sql.Tx, note func(hookhub.Change) error) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE destinations SET paused = ?, updated_at = ? WHERE id = ?`),
 			paused, s.d.t(s.stamp(at)), id)
 		if err != nil {
@@ -149,7 +191,7 @@ func (s *Store) PauseDestination(ctx context.Context, id string, paused bool, at
 		} else if k == 0 {
 			return hookhub.Errorf(hookhub.ENOTFOUND, "destination %s not found", id)
 		}
-		return nil
+		return note(hookhub.Change{Kind: hookhub.ChangeDestination, ID: id})
 	}
 	move := func(tx *sql.Tx, limit bool) (int64, error) {
 		cond := `destination_id = ? AND status = 'pending' AND held = FALSE`
@@ -187,14 +229,14 @@ func (s *Store) PauseDestination(ctx context.Context, id string, paused bool, at
 	}
 	var err error
 	if paused {
-		if err = s.inTx(ctx, setFlag); err == nil {
+		if err = s.inChangeTx(ctx, setFlag); err == nil {
 			err = chunks()
 		}
 	} else {
 		if _, err = s.GetDestination(ctx, id); err == nil {
 			if err = chunks(); err == nil {
-				err = s.inTx(ctx, func(tx *sql.Tx) error {
-					if err := setFlag(tx); err != nil {
+				err = s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
+					if err := setFlag(tx, note); err != nil {
 						return err
 					}
 					k, err := move(tx, false)

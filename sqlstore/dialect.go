@@ -20,7 +20,12 @@ type Dialect struct {
 	// has one writer at a time. claimLock: rows that concurrent claimers skip
 	// rather than wait on. lockRows: rows read to decide a change to them.
 	// shareRows: rows that must not be deleted until the transaction ends.
-	claimLock, lockRows, shareRows string
+	// changeRows: a row read to change it, without blocking the share
+	// locks of others that only need it to exist.
+	claimLock, lockRows, shareRows, changeRows string
+	// notifies: changes to watched objects are announced to other
+	// processes with pg_notify (see Store.Notice).
+	notifies bool
 	// migrationLock, when set, runs first in every migration transaction so
 	// that processes starting together apply each migration once.
 	migrationLock string
@@ -59,6 +64,8 @@ func Postgres() Dialect {
 		claimLock:     "FOR UPDATE SKIP LOCKED",
 		lockRows:      "FOR UPDATE",
 		shareRows:     "FOR KEY SHARE",
+		changeRows:    "FOR NO KEY UPDATE",
+		notifies:      true,
 		migrationLock: "SELECT pg_advisory_xact_lock(7243111)", // any constant shared by all Hookhub processes
 		timeValue:     func(t time.Time) any { return t },
 		timeType:      "TIMESTAMPTZ",
@@ -136,6 +143,8 @@ func postgresCode(err error) string {
 		return hookhub.ECONFLICT
 	case "23503": // foreign_key_violation
 		return hookhub.EINVALID
+	case "22021", "22P05": // character_not_in_repertoire, untranslatable_character: NUL or bad UTF-8
+		return codeText
 	}
 	if postgresUnavailable(e.SQLState()) {
 		return hookhub.EUNAVAILABLE

@@ -13,9 +13,10 @@ import (
 // transaction, in a few multi-row statements whatever the batch size.
 // Duplicates (a DedupKey already held in its scope within the window) are
 // stored with Status EventDuplicate and DuplicateOf set, and their deliveries
-// dropped. Two races resolve as if the deletion came a moment later: an event
-// of a source deleted since it was received is not stored (the deletion would
-// have removed it), and a delivery to a deleted destination is dropped. The
+// dropped. An event of a source deleted since it was received fails the
+// batch with ENOTFOUND: its sender must not be told it was stored (the
+// committer then stores the others alone). A delivery to a deleted
+// destination is dropped, as if the deletion came a moment later. The
 // batch's events are updated only once it commits.
 func (s *Store) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) error {
 	if len(batch) == 0 {
@@ -48,6 +49,25 @@ func (s *Store) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) error
 	for i, ne := range batch {
 		outcomes[i].applyTo(ne)
 	}
+	return nil
+}
+
+// saveInTx stores, in tx, an event announcing a change made in tx (none
+// when ne is nil).
+func (s *Store) saveInTx(ctx context.Context, tx *sql.Tx, ne *hookhub.NewEvent) error {
+	if ne == nil {
+		return nil
+	}
+	batch := []*hookhub.NewEvent{ne}
+	rows, err := s.encodeEvents(batch)
+	if err != nil {
+		return err
+	}
+	out, err := s.saveEvents(ctx, tx, batch, rows)
+	if err != nil {
+		return fmt.Errorf("store announcement: %w", err)
+	}
+	out[0].applyTo(ne)
 	return nil
 }
 
@@ -168,8 +188,9 @@ func (s *Store) insertEventRuns(ctx context.Context, tx *sql.Tx, batch []*hookhu
 	return s.insertRuns(ctx, tx, runs)
 }
 
-// liveSources reports, by batch index, whether an event is to be stored: it
-// has no source (published through the API) or its source exists.
+// liveSources reports, by batch index, that every event is to be stored: it
+// has no source (published through the API) or its source exists, locked
+// against deletion until the transaction ends; else it fails with ENOTFOUND.
 func (s *Store) liveSources(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent) ([]bool, error) {
 	ids := make([]string, len(batch))
 	for i, ne := range batch {
@@ -181,7 +202,9 @@ func (s *Store) liveSources(ctx context.Context, tx *sql.Tx, batch []*hookhub.Ne
 	}
 	stored := make([]bool, len(batch))
 	for i, id := range ids {
-		stored[i] = id == "" || found[id]
+		if stored[i] = id == "" || found[id]; !stored[i] {
+			return nil, hookhub.Errorf(hookhub.ENOTFOUND, "source %s no longer exists", id)
+		}
 	}
 	return stored, nil
 }

@@ -293,20 +293,10 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, announce hookhub.Annou
 		return nil
 	}
 	ne, err := announce(inc, change)
-	if err != nil || ne == nil {
-		return err
-	}
-	batch := []*hookhub.NewEvent{ne}
-	rows, err := s.encodeEvents(batch)
 	if err != nil {
 		return err
 	}
-	out, err := s.saveEvents(ctx, tx, batch, rows)
-	if err != nil {
-		return fmt.Errorf("store announcement: %w", err)
-	}
-	out[0].applyTo(ne)
-	return nil
+	return s.saveInTx(ctx, tx, ne)
 }
 
 // ListTimeline returns a page of an incident's timeline oldest first, with a

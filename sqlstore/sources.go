@@ -15,7 +15,12 @@ func (s *Store) CreateSource(ctx context.Context, src *hookhub.Source) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.write.ExecContext(ctx, s.q(`INSERT INTO sources (`+sourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...)
+	err = s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sources (`+sourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...); err != nil {
+			return err
+		}
+		return note(hookhub.Change{Kind: hookhub.ChangeSource, ID: src.ID})
+	})
 	return s.check(err, "create source")
 }
 
@@ -43,29 +48,53 @@ func (s *Store) ListSources(ctx context.Context, p hookhub.Page) ([]*hookhub.Sou
 	return list, next, nil
 }
 
-// UpdateSource saves every setting of an existing source but its creation time.
-func (s *Store) UpdateSource(ctx context.Context, src *hookhub.Source) error {
-	src.UpdatedAt = s.stamp(src.UpdatedAt)
-	config, secrets, err := s.sourceColumns(src)
+// UpdateSource changes a source in one transaction, its row locked while
+// change runs, and saves every setting change left but its ID and creation
+// time.
+func (s *Store) UpdateSource(ctx context.Context, id string, change func(*hookhub.Source) error) (*hookhub.Source, error) {
+	var src *hookhub.Source
+	err := s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
+		row := tx.QueryRowContext(ctx, s.q(`SELECT `+sourceCols+` FROM sources WHERE id = ? `+s.d.changeRows), id)
+		var err error
+		if src, err = s.scanSource(row); err != nil {
+			return s.found(err, "source", id)
+		}
+		created := src.CreatedAt
+		if err := change(src); err != nil {
+			return err
+		}
+		src.ID, src.CreatedAt, src.UpdatedAt = id, created, s.stamp(src.UpdatedAt)
+		config, secrets, err := s.sourceColumns(src)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE sources SET name = ?, type = ?, url_key = ?, active = ?,
+			config = ?, secrets = ?, updated_at = ? WHERE id = ?`),
+			src.Name, src.Type, src.Key, src.Active, config, secrets, s.d.t(src.UpdatedAt), id)
+		if err != nil {
+			return s.check(err, "update source")
+		}
+		return note(hookhub.Change{Kind: hookhub.ChangeSource, ID: id})
+	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	res, err := s.write.ExecContext(ctx, s.q(`UPDATE sources SET name = ?, type = ?, url_key = ?, active = ?,
-		config = ?, secrets = ?, updated_at = ? WHERE id = ?`),
-		src.Name, src.Type, src.Key, src.Active, config, secrets, s.d.t(src.UpdatedAt), src.ID)
-	return s.affected(res, err, "update source", "source", src.ID)
+	return src, nil
 }
 
 // DeleteSource deletes a source with its events, their deliveries and its
 // dedup keys.
 func (s *Store) DeleteSource(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
 		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM sources WHERE id = ?`), id)
 		if err := s.affected(res, err, "delete source", "source", id); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q(`DELETE FROM event_dedup WHERE scope = ?`), id)
-		return s.check(err, "delete source dedup keys")
+		if err != nil {
+			return s.check(err, "delete source dedup keys")
+		}
+		return note(hookhub.Change{Kind: hookhub.ChangeSource, ID: id})
 	})
 }
 

@@ -30,12 +30,16 @@ type Store struct {
 	d              Dialect
 	box            *secret.Box
 	now            func() time.Time
+	// origin names this store in its change notifications; watch holds
+	// the functions that hear of changes.
+	origin string
+	watch  watchers
 }
 
 // New returns a Store over the given pools, which may be the same *sql.DB.
 // It does not migrate; call Migrate.
 func New(d Dialect, read, write *sql.DB, box *secret.Box) *Store {
-	s := &Store{read: read, write: write, d: d, box: box, now: time.Now}
+	s := &Store{read: read, write: write, d: d, box: box, now: time.Now, origin: newOrigin()}
 	if d.cacheStmts {
 		s.rstmts, s.wstmts = newStmtCache(read), newStmtCache(write)
 	}
@@ -70,6 +74,8 @@ func (s *Store) check(err error, op string) error {
 		return hookhub.Errorf(hookhub.ECONFLICT, "%s: already exists", op)
 	case hookhub.EINVALID:
 		return hookhub.Errorf(hookhub.EINVALID, "%s: refers to something that does not exist", op)
+	case codeText:
+		return hookhub.Errorf(hookhub.EINVALID, "%s: text must be UTF-8 without NUL characters", op)
 	case hookhub.EUNAVAILABLE:
 		return fmt.Errorf("%w: %s: %w", errUnavailable, op, err)
 	}
@@ -78,6 +84,10 @@ func (s *Store) check(err error, op string) error {
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// codeText is the dialect code of text the database refuses (NUL, invalid
+// UTF-8); check reports it as EINVALID.
+const codeText = "text"
 
 // found turns sql.ErrNoRows into ENOTFOUND for the named kind of object.
 func (s *Store) found(err error, kind, id string) error {

@@ -20,6 +20,15 @@ func scanUser(row scanner) (*hookhub.User, error) {
 
 // CreateUser stores a new user; a taken username is ECONFLICT.
 func (s *Store) CreateUser(ctx context.Context, u *hookhub.User) error {
+	return s.check(s.insertUser(ctx, s.write, u), "create user")
+}
+
+// execer is a pool or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (s *Store) insertUser(ctx context.Context, db execer, u *hookhub.User) error {
 	if u.ID == "" {
 		u.ID = hookhub.NewID(hookhub.PrefixUser)
 	}
@@ -31,9 +40,9 @@ func (s *Store) CreateUser(ctx context.Context, u *hookhub.User) error {
 		u.UpdatedAt = u.CreatedAt
 	}
 	u.UpdatedAt = s.stamp(u.UpdatedAt)
-	_, err := s.write.ExecContext(ctx, s.q(`INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`),
+	_, err := db.ExecContext(ctx, s.q(`INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`),
 		u.ID, u.Username, u.PasswordHash, u.Role, s.d.t(u.CreatedAt), s.d.t(u.UpdatedAt))
-	return s.check(err, "create user")
+	return err
 }
 
 // GetUser returns the user with the given ID.
@@ -157,6 +166,10 @@ func scanAPIKey(row scanner) (*hookhub.APIKey, error) {
 
 // CreateAPIKey stores a new API key (only its hash).
 func (s *Store) CreateAPIKey(ctx context.Context, k *hookhub.APIKey) error {
+	return s.check(s.insertAPIKey(ctx, s.write, k), "create API key")
+}
+
+func (s *Store) insertAPIKey(ctx context.Context, db execer, k *hookhub.APIKey) error {
 	if k.ID == "" {
 		k.ID = hookhub.NewID(hookhub.PrefixAPIKey)
 	}
@@ -167,9 +180,39 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *hookhub.APIKey) error {
 	if !k.LastUsedAt.IsZero() {
 		k.LastUsedAt = s.stamp(k.LastUsedAt)
 	}
-	_, err := s.write.ExecContext(ctx, s.q(`INSERT INTO api_keys (`+apiKeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+	_, err := db.ExecContext(ctx, s.q(`INSERT INTO api_keys (`+apiKeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		k.ID, k.Name, nullStr(k.UserID), k.Role, bytesOrEmpty(k.Hash), s.d.t(k.CreatedAt), s.d.t(k.LastUsedAt))
-	return s.check(err, "create API key")
+	return err
+}
+
+// BootstrapAdmin creates the first user and its API key in one transaction,
+// unless the store has a user already. Processes that start together on an
+// empty database take the start-up lock in turn (on SQLite, the write lock),
+// so exactly one creates them and the others see it done.
+func (s *Store) BootstrapAdmin(ctx context.Context, u *hookhub.User, k *hookhub.APIKey) (created bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		created = false
+		if err := s.lockMigrations(tx); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		if err := s.insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		k.UserID = u.ID
+		if err := s.insertAPIKey(ctx, tx, k); err != nil {
+			return err
+		}
+		created = true
+		return nil
+	})
+	if err != nil {
+		return false, s.check(err, "bootstrap admin")
+	}
+	return created, nil
 }
 
 // GetAPIKey returns the API key with the given ID.

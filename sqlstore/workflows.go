@@ -36,10 +36,13 @@ func (s *Store) CreateWorkflow(ctx context.Context, w *hookhub.Workflow, src *ho
 		return err
 	}
 	w.Version = 1
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
 		if src != nil {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sources (`+sourceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), srcArgs...); err != nil {
 				return s.check(err, "create workflow source")
+			}
+			if err := note(hookhub.Change{Kind: hookhub.ChangeSource, ID: src.ID}); err != nil {
+				return err
 			}
 		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO workflows (id, name, source_id, owns_source, enabled, version, created_at, updated_at)
@@ -136,7 +139,7 @@ func (s *Store) UpdateWorkflow(ctx context.Context, w *hookhub.Workflow, src *ho
 		}
 	}
 	var version int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
 		err := tx.QueryRowContext(ctx, s.q(`UPDATE workflows SET name = ?, enabled = ?, version = version + 1, updated_at = ?
 			WHERE id = ? RETURNING version`), w.Name, w.Enabled, s.d.t(w.UpdatedAt), w.ID).Scan(&version)
 		if err != nil {
@@ -153,7 +156,10 @@ func (s *Store) UpdateWorkflow(ctx context.Context, w *hookhub.Workflow, src *ho
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE sources SET name = ?, type = ?, url_key = ?, active = ?,
 			config = ?, secrets = ?, updated_at = ? WHERE id = ?`),
 			src.Name, src.Type, src.Key, src.Active, srcConfig, srcSecrets, s.d.t(src.UpdatedAt), src.ID)
-		return s.affected(res, err, "update workflow source", "source", src.ID)
+		if err := s.affected(res, err, "update workflow source", "source", src.ID); err != nil {
+			return err
+		}
+		return note(hookhub.Change{Kind: hookhub.ChangeSource, ID: src.ID})
 	})
 	if err != nil {
 		return err
@@ -165,7 +171,7 @@ func (s *Store) UpdateWorkflow(ctx context.Context, w *hookhub.Workflow, src *ho
 // DeleteWorkflow deletes a workflow (its versions and runs cascade), and the
 // source it owns with that source's events and dedup keys.
 func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
 		var sourceID string
 		var owns bool
 		err := tx.QueryRowContext(ctx, s.q(`DELETE FROM workflows WHERE id = ? RETURNING source_id, owns_source`), id).Scan(&sourceID, &owns)
@@ -178,8 +184,10 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sources WHERE id = ?`), sourceID); err != nil {
 			return s.check(err, "delete workflow source")
 		}
-		_, err = tx.ExecContext(ctx, s.q(`DELETE FROM event_dedup WHERE scope = ?`), sourceID)
-		return s.check(err, "delete workflow source dedup keys")
+		if _, err = tx.ExecContext(ctx, s.q(`DELETE FROM event_dedup WHERE scope = ?`), sourceID); err != nil {
+			return s.check(err, "delete workflow source dedup keys")
+		}
+		return note(hookhub.Change{Kind: hookhub.ChangeSource, ID: sourceID})
 	})
 }
 

@@ -39,7 +39,7 @@ func testDestinationUpdate(t *testing.T, s hookhub.Store) {
 		Retry: hookhub.RetryPolicy{MaxRetries: 0, ScheduleSeconds: []int{}}, TimeoutSec: 1,
 		Enabled: false, DisabledReason: "10 deliveries in a row failed", ConsecutiveFailures: 0,
 		CreatedAt: t0.Add(time.Hour), UpdatedAt: t0.Add(2 * time.Hour)}
-	must(t, s.UpdateDestination(ctx(t), upd))
+	replaceDestination(t, s, upd)
 	got, err := s.GetDestination(ctx(t), d.ID)
 	must(t, err)
 	// The pause state moves deliveries, so only PauseDestination changes it.
@@ -47,7 +47,7 @@ func testDestinationUpdate(t *testing.T, s hookhub.Store) {
 	equal(t, "after update", got, upd)
 
 	upd.Retry.ScheduleSeconds = nil
-	must(t, s.UpdateDestination(ctx(t), upd))
+	replaceDestination(t, s, upd)
 	got, err = s.GetDestination(ctx(t), d.ID)
 	must(t, err)
 	if got.Retry.ScheduleSeconds != nil {
@@ -55,10 +55,24 @@ func testDestinationUpdate(t *testing.T, s hookhub.Store) {
 	}
 }
 
+// replaceDestination updates upd.ID to hold everything upd holds.
+func replaceDestination(t *testing.T, s hookhub.Store, upd *hookhub.Destination) {
+	t.Helper()
+	_, err := s.UpdateDestination(ctx(t), upd.ID, func(d *hookhub.Destination) (*hookhub.NewEvent, error) {
+		*d = *upd
+		return nil, nil
+	})
+	must(t, err)
+}
+
 func testDestinationNotFound(t *testing.T, s hookhub.Store) {
 	_, err := s.GetDestination(ctx(t), "dst_missing")
 	wantCode(t, err, hookhub.ENOTFOUND)
-	wantCode(t, s.UpdateDestination(ctx(t), fullDestination()), hookhub.ENOTFOUND)
+	_, err = s.UpdateDestination(ctx(t), "dst_missing", func(*hookhub.Destination) (*hookhub.NewEvent, error) {
+		t.Error("change called for a missing destination")
+		return nil, nil
+	})
+	wantCode(t, err, hookhub.ENOTFOUND)
 	wantCode(t, s.DeleteDestination(ctx(t), "dst_missing"), hookhub.ENOTFOUND)
 }
 

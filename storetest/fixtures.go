@@ -71,6 +71,7 @@ func fullDestination() *hookhub.Destination {
 			SourceIDs: []string{"src_x"}, Expression: `event.type != "ping"`,
 		},
 		Retry:               hookhub.RetryPolicy{MaxRetries: 5, ScheduleSeconds: []int{1, 10, 60}},
+		Transform:           `{"text": event.payload.title}`,
 		TimeoutSec:          20,
 		Enabled:             true,
 		DisabledReason:      "was off once",

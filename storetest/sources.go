@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func testSourceUpdate(t *testing.T, s hookhub.Store) {
 		AllowedMethods: []string{"POST"}, MaxBodyBytes: 1, ContentTypes: []string{"application/json"},
 		Response: hookhub.Response{Status: 200, Body: "ok"}, InactiveStatus: 403,
 		CreatedAt: t0.Add(time.Hour), UpdatedAt: t0.Add(2 * time.Hour)}
-	must(t, s.UpdateSource(ctx(t), upd))
+	must(t, replaceSource(s, upd))
 	got, err := s.GetSource(ctx(t), src.ID)
 	must(t, err)
 	upd.CreatedAt = src.CreatedAt // the creation time is not changed by updates
@@ -46,12 +47,25 @@ func testSourceUpdate(t *testing.T, s hookhub.Store) {
 	}
 }
 
+// replaceSource updates upd.ID to hold everything upd holds.
+func replaceSource(s hookhub.Store, upd *hookhub.Source) error {
+	_, err := s.UpdateSource(context.Background(), upd.ID, func(src *hookhub.Source) error {
+		*src = *upd
+		return nil
+	})
+	return err
+}
+
 func testSourceNotFound(t *testing.T, s hookhub.Store) {
 	_, err := s.GetSource(ctx(t), "src_missing")
 	wantCode(t, err, hookhub.ENOTFOUND)
 	_, err = s.GetSourceByKey(ctx(t), "missing")
 	wantCode(t, err, hookhub.ENOTFOUND)
-	wantCode(t, s.UpdateSource(ctx(t), fullSource()), hookhub.ENOTFOUND)
+	_, err = s.UpdateSource(ctx(t), "src_missing", func(*hookhub.Source) error {
+		t.Error("change called for a missing source")
+		return nil
+	})
+	wantCode(t, err, hookhub.ENOTFOUND)
 	wantCode(t, s.DeleteSource(ctx(t), "src_missing"), hookhub.ENOTFOUND)
 }
 
@@ -63,7 +77,7 @@ func testSourceKeyConflict(t *testing.T, s hookhub.Store) {
 	b.Key = "other-" + a.Key
 	must(t, s.CreateSource(ctx(t), b))
 	b.Key = a.Key
-	wantCode(t, s.UpdateSource(ctx(t), b), hookhub.ECONFLICT)
+	wantCode(t, replaceSource(s, b), hookhub.ECONFLICT)
 	dup := fullSource()
 	dup.ID = a.ID
 	wantCode(t, s.CreateSource(ctx(t), dup), hookhub.ECONFLICT)

@@ -21,7 +21,7 @@ func Run(t *testing.T, open func(t *testing.T) hookhub.Store) {
 	var all []test
 	for _, group := range [][]test{
 		readyTests, sourceTests, destinationTests, eventTests, dedupTests,
-		queueTests, attemptTests, leaseTests, requeueTests, pruneTests, userTests, incidentTests,
+		queueTests, attemptTests, leaseTests, updateTests, requeueTests, pruneTests, userTests, bootstrapTests, incidentTests,
 		alertEventTests,
 		workflowTests, runTests,
 	} {

@@ -59,6 +59,9 @@ func (x *execution) step(ctx context.Context) bool {
 	started := r.o.Now()
 	clock := time.Now()
 	p, err := x.c.Step(ctx, id, x.trigger, run.Outputs)
+	if req, ok := p.Effect.(HTTPRequest); ok && err == nil && !x.holdFor(ctx, req.Timeout) {
+		return false
+	}
 	if err == nil && p.Effect != nil {
 		p.Output, err = x.perform(ctx, id, p.Effect)
 	}
@@ -103,14 +106,30 @@ func (x *execution) fail(ctx context.Context, id, msg string) {
 	}
 }
 
+// holdFor makes sure the run's lease outlasts an effect that may take d,
+// saving the run with a longer lease when it would not, so no other runner
+// takes the run over meanwhile. It reports whether the run is still held.
+func (x *execution) holdFor(ctx context.Context, d time.Duration) bool {
+	need := x.r.o.Now().Add(d + x.r.o.Lease/2)
+	if x.run.LeaseUntil.After(need) {
+		return true
+	}
+	return x.saveLease(ctx, d+x.r.o.Lease)
+}
+
 // save saves the run with its pending steps and events, renewing its lease
 // while it goes on, and reports whether it was saved.
 func (x *execution) save(ctx context.Context) bool {
+	return x.saveLease(ctx, x.r.o.Lease)
+}
+
+// saveLease is save with a lease of the given length.
+func (x *execution) saveLease(ctx context.Context, lease time.Duration) bool {
 	r, run := x.r, x.run
 	now := r.o.Now()
 	run.UpdatedAt = now
 	if run.Status == hookhub.RunRunning {
-		run.LeaseUntil = now.Add(r.o.Lease)
+		run.LeaseUntil = now.Add(lease)
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer cancel()

@@ -14,7 +14,7 @@ import (
 // Runner defaults for Options fields left zero.
 const (
 	DefaultWorkers      = 16
-	DefaultLease        = 2 * time.Minute
+	DefaultLease        = 30 * time.Second
 	DefaultPollInterval = time.Second
 )
 
@@ -49,8 +49,9 @@ type Options struct {
 	// requests that wait for them.
 	Workers int
 	// Lease is how long a run belongs to this runner after each save
-	// (default 2 minutes); a runner that dies loses its runs when it ends
-	// and another resumes them from their last save.
+	// (default 30 s; longer before a slow http_request); a runner that dies
+	// loses its runs when it ends and another resumes them from their last
+	// save.
 	Lease time.Duration
 	// PollInterval is how often the store is asked for due runs when
 	// nobody calls Notify (default 1 s): a delay ends at most this late.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -170,4 +171,145 @@ func destinationNamed(t *testing.T, h *hub, name string) client.Destination {
 	}
 	t.Fatalf("no destination %q", name)
 	return client.Destination{}
+}
+
+const workflowManifest = `
+destinations:
+  - name: Orders
+    url: http://127.0.0.1:9/orders
+workflows:
+  - name: Payment callback
+    trigger:
+      mode: sync
+      auth: {scheme: basic, username: shop, password: "${SHOP_PASSWORD}"}
+    start: check
+    nodes:
+      - {id: check, type: condition, expression: "trigger.body.status == 'paid'", then: ok, else: fail}
+      - {id: ok, type: respond, status: 200, body: '{"result": "success"}'}
+      - {id: fail, type: respond, status: 422, body: '{"result": "failure"}'}
+  - name: On a source
+    source: Shop
+    trigger: {mode: sync}
+    start: ok
+    nodes: [{id: ok, type: respond, status: 200}]
+sources:
+  - name: Shop
+`
+
+// TestApplyWorkflows: workflows apply, show no change the second time, run,
+// update, export without their own sources, and prune.
+func TestApplyWorkflows(t *testing.T) {
+	storeKinds(t, func(t *testing.T, databaseURL string) {
+		h := startHub(t, databaseURL)
+		dir := t.TempDir()
+		file := filepath.Join(dir, "wf.yaml")
+		must(t, os.WriteFile(file, []byte(workflowManifest), 0o600))
+		vars := map[string]string{"SHOP_PASSWORD": "s3cret-pw"}
+		want := "+ destination \"Orders\"\n+ source \"Shop\"\n+ workflow \"Payment callback\"\n+ workflow \"On a source\"\n"
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != want {
+			t.Fatalf("first apply: %+v", r)
+		}
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != "" {
+			t.Fatalf("second apply: %+v", r)
+		}
+		list := h.ok(t, "workflows", "list")
+		if !strings.Contains(list, "Payment callback") || !strings.Contains(list, "On a source") {
+			t.Fatalf("workflows list:\n%s", list)
+		}
+		wfs, err := h.api.ListWorkflows(context.Background(), client.ListOptions{})
+		must(t, err)
+		var pay client.Workflow
+		for _, w := range wfs.Data {
+			if w.Name == "Payment callback" {
+				pay = w
+			}
+		}
+		if !pay.OwnsSource || sourceNamed(t, h, "Shop").ID == pay.SourceID {
+			t.Fatalf("Payment callback should own its source: %+v", pay)
+		}
+		// The workflow answers its webhook; its run is listed and rerun.
+		r := h.cli(t, `{"status":"paid"}`, nil, "send", "--scheme", "basic", "--username", "shop", "--secret", "s3cret-pw", pay.URL)
+		if r.code != 0 || !strings.Contains(r.stdout, "success") {
+			t.Fatalf("workflow webhook: %+v", r)
+		}
+		// The answer may go out before the run is recorded as finished.
+		waitFor(t, "the run to succeed", func() bool {
+			return strings.Contains(h.ok(t, "workflows", "runs", pay.ID, "--status", "succeeded"), "succeeded")
+		})
+		page, err := h.api.ListWorkflowRuns(context.Background(), pay.ID, client.RunListOptions{})
+		must(t, err)
+		var run client.WorkflowRun
+		must(t, json.Unmarshal([]byte(h.ok(t, "workflows", "runs", pay.ID, page.Data[0].ID)), &run))
+		if len(run.Steps) != 2 || run.Steps[0].Node != "check" {
+			t.Fatalf("workflows runs ID RUN: %+v", run)
+		}
+		if got := h.ok(t, "workflows", "rerun", pay.ID, run.ID); !strings.Contains(got, "queued") {
+			t.Fatalf("workflows rerun: %q", got)
+		}
+		var got client.Workflow
+		must(t, json.Unmarshal([]byte(h.ok(t, "workflows", "get", pay.ID)), &got))
+		if got.Name != "Payment callback" {
+			t.Fatalf("workflows get: %+v", got)
+		}
+
+		changed := strings.Replace(workflowManifest, `{"result": "success"}`, `{"result": "paid"}`, 1)
+		must(t, os.WriteFile(file, []byte(changed), 0o600))
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.stdout != "~ workflow \"Payment callback\": nodes\n" {
+			t.Fatalf("changed node: %+v", r)
+		}
+		out := h.ok(t, "export")
+		if strings.Count(out, "- name: Shop") != 1 || strings.Contains(out, "source_id") || !strings.Contains(out, "source: Shop") ||
+			!strings.Contains(out, "password: ${WORKFLOW_PAYMENT_CALLBACK_PASSWORD}") {
+			t.Fatalf("export:\n%s", out)
+		}
+		exported := filepath.Join(dir, "export.yaml")
+		must(t, os.WriteFile(exported, []byte(out), 0o600))
+		if r := h.cli(t, "", map[string]string{"WORKFLOW_PAYMENT_CALLBACK_PASSWORD": "x"}, "apply", "-f", exported, "--prune"); r.code != 0 || r.stdout != "" {
+			t.Fatalf("applying the export: %+v\n%s", r, out)
+		}
+		only := filepath.Join(dir, "only.yaml")
+		must(t, os.WriteFile(only, []byte("workflows:\n  - name: On a source\n    source: Shop\n    trigger: {mode: sync}\n    start: ok\n    nodes: [{id: ok, type: respond, status: 200}]\n"), 0o600))
+		if r := h.cli(t, "", nil, "apply", "-f", only, "--prune"); r.code != 0 || r.stdout != "- workflow \"Payment callback\"\n" {
+			t.Fatalf("prune: %+v", r)
+		}
+	})
+}
+
+// TestApplyBusDestinations: event-bus destinations, whose URLs and secrets
+// the API shows masked, apply once, then show no change, and export their
+// credentials as placeholders.
+func TestApplyBusDestinations(t *testing.T) {
+	h := startHub(t, "")
+	file := filepath.Join(t.TempDir(), "bus.yaml")
+	must(t, os.WriteFile(file, []byte(`
+destinations:
+  - name: Rabbit
+    type: rabbitmq
+    rabbitmq: {url: "amqp://guest:${RABBIT_PASSWORD}@127.0.0.1:5672/", exchange: hooks, routing_key: "{{ event.type }}"}
+  - name: Nats
+    type: nats
+    nats: {url: "nats://127.0.0.1:4222", subject: hooks.all}
+`), 0o600))
+	vars := map[string]string{"RABBIT_PASSWORD": "guest"}
+	if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || strings.Count(r.stdout, "+ destination") != 2 {
+		t.Fatalf("first apply: %+v", r)
+	}
+	if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != "" {
+		t.Fatalf("second apply: %+v", r)
+	}
+	if r := h.cli(t, "", vars, "apply", "-f", file, "--update-secrets"); r.stdout != "~ destination \"Rabbit\": rabbitmq\n" {
+		t.Fatalf("--update-secrets: %+v", r)
+	}
+	if got := h.ok(t, "destinations", "list"); !strings.Contains(got, "rabbitmq") || !strings.Contains(got, "hooks.all") {
+		t.Fatalf("destinations list:\n%s", got)
+	}
+	out := h.ok(t, "export")
+	if !strings.Contains(out, "url: ${DESTINATION_RABBIT_RABBITMQ_URL}") || strings.Contains(out, "guest@") || !strings.Contains(out, "url: nats://127.0.0.1:4222") {
+		t.Fatalf("export:\n%s", out)
+	}
+	exported := filepath.Join(t.TempDir(), "export.yaml")
+	must(t, os.WriteFile(exported, []byte(out), 0o600))
+	if r := h.cli(t, "", map[string]string{"DESTINATION_RABBIT_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/"}, "apply", "-f", exported); r.code != 0 || r.stdout != "" {
+		t.Fatalf("applying the export: %+v\n%s", r, out)
+	}
 }

@@ -40,6 +40,11 @@ var commands = []command{
 	{path: "incidents reopen", args: "ID", nargs: 1, summary: "reopen an incident", setup: incidentAction("reopen")},
 	{path: "incidents comment", args: "ID TEXT", nargs: 2, summary: "add a comment to an incident's timeline", setup: incidentsComment},
 
+	{path: "workflows list", summary: "list workflows", setup: workflowsList},
+	{path: "workflows get", args: "ID", nargs: 1, summary: "show a workflow's definition as JSON", setup: workflowsGet},
+	{path: "workflows runs", args: "ID [RUN_ID]", nargs: -1, summary: "list a workflow's runs, or show one run with its steps", setup: workflowsRuns},
+	{path: "workflows rerun", args: "ID RUN_ID", nargs: 2, summary: "run a workflow again on a run's trigger event", setup: workflowsRerun},
+
 	{path: "users list", summary: "list console users", setup: usersList},
 	{path: "users create", summary: "create a console user; the password is read from standard input", setup: usersCreate},
 	{path: "users delete", args: "ID", nargs: 1, summary: "delete a user and the user's API keys", setup: usersDelete},

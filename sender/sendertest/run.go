@@ -139,7 +139,11 @@ func testEdit(t *testing.T, b Broker) {
 	d.EventBridge, d.NATS, d.RabbitMQ, d.Redis, d.Kafka, d.MQTT =
 		edited.EventBridge, edited.NATS, edited.RabbitMQ, edited.Redis, edited.Kafka, edited.MQTT
 	d.SetDefaults()
-	if err := h.Store.UpdateDestination(context.Background(), d); err != nil {
+	_, err := h.Store.UpdateDestination(context.Background(), d.ID, func(x *hookhub.Destination) (*hookhub.NewEvent, error) {
+		*x = *d
+		return nil, nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	h.WaitStatus(h.Enqueue(d, 1)[0].Deliveries[0].ID, hookhub.DeliverySucceeded)

@@ -11,6 +11,7 @@ import (
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/signing"
+	"github.com/hookhub/hookhub/transform"
 )
 
 // Hookhub's own headers on every outbound request.
@@ -42,11 +43,11 @@ func buildRequest(ctx context.Context, ua string, m *sender.Message) (*outbound,
 	if err != nil {
 		return nil, err
 	}
-	method := dest.Method
-	if method == "" {
-		method = http.MethodPost
+	p, err := partsOf(m)
+	if err != nil {
+		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, dest.URL, bytes.NewReader(ev.Body))
+	req, err := http.NewRequestWithContext(ctx, p.method, p.url, bytes.NewReader(p.body))
 	if err != nil {
 		return nil, hookhub.Errorf(hookhub.EINVALID, "destination URL: %v", err)
 	}
@@ -56,17 +57,50 @@ func buildRequest(ctx context.Context, ua string, m *sender.Message) (*outbound,
 		req.Header.Set(k, v)
 		rec[http.CanonicalHeaderKey(k)] = []string{masked}
 	}
+	if m.Transform != nil {
+		for k, v := range m.Transform.Headers {
+			req.Header.Set(k, v)
+			rec[k] = []string{v}
+		}
+	}
 	own := http.Header{}
-	own.Set("Content-Type", sender.ContentType(ev))
+	own.Set("Content-Type", p.contentType)
 	own.Set("User-Agent", ua)
 	own.Set(HeaderEvent, ev.Type)
 	own.Set(HeaderDelivery, d.ID)
 	own.Set(HeaderTimestamp, now.UTC().Format(time.RFC3339))
 	copyHeaders(req.Header, rec, own, false)
 	sig := http.Header{}
-	signer.Sign(sig, d.ID, now, ev.Body)
+	signer.Sign(sig, d.ID, now, p.body)
 	copyHeaders(req.Header, rec, sig, true)
 	return &outbound{req: req, recorded: rec}, nil
+}
+
+// parts are what a request sends: the event as it came, or what the
+// destination's transform made of it.
+type parts struct {
+	method, url, contentType string
+	body                     []byte
+}
+
+func partsOf(m *sender.Message) (parts, error) {
+	dest, ev := m.Destination, m.Event
+	p := parts{method: dest.Method, url: dest.URL, contentType: sender.ContentType(ev), body: ev.Body}
+	if t := m.Transform; t != nil {
+		p.body, p.contentType = t.Body, t.ContentType
+		if t.Method != "" {
+			p.method = t.Method
+		}
+		u, err := transform.JoinURL(dest.URL, t.Path)
+		if err != nil {
+			return p, hookhub.Errorf(hookhub.EINVALID, "destination URL: %v", err)
+		}
+		p.url = u
+	}
+	if p.method == "" {
+		p.method = http.MethodPost
+	}
+	return p, nil
 }
 
 // copyHeaders sets src on h and records it, masking signature values when

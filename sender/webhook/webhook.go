@@ -35,9 +35,14 @@ type Sender struct {
 }
 
 var (
-	_ sender.Sender  = (*Sender)(nil)
-	_ sender.Checker = (*Sender)(nil)
+	_ sender.Sender       = (*Sender)(nil)
+	_ sender.Checker      = (*Sender)(nil)
+	_ sender.Transforming = (*Sender)(nil)
 )
+
+// SendsTransformed says the sender sends a transform's body, method,
+// headers and path.
+func (*Sender) SendsTransformed() {}
 
 // New returns the webhook sender of an engine.
 func New(env sender.Env) sender.Sender {
@@ -81,6 +86,9 @@ type answer struct {
 func (s *Sender) Send(ctx context.Context, m *sender.Message) sender.Result {
 	res := sender.Result{Target: m.Destination.URL}
 	out, err := buildRequest(ctx, s.ua, m)
+	if out != nil {
+		res.Target = out.req.URL.String()
+	}
 	if err != nil {
 		res.Error = "request not sent: " + hookhub.ErrorMessage(err)
 		res.Reason = res.Error
