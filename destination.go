@@ -80,6 +80,12 @@ type Filter struct {
 	EventTypes []string // exact or glob such as "incident.*"
 	Severities []string
 	SourceIDs  []string
+	// AlertTypes match an alert's type (the payload's "type", as in
+	// Panther's alert schema: RULE, POLICY, SIGNAL, …), case-insensitively.
+	AlertTypes []string
+	// LogTypes match the alert's log types (the payload's "logTypes" or
+	// "logType", at the top or in "alertContext"), case-insensitively.
+	LogTypes   []string
 	Expression string // CEL over the event
 }
 

@@ -99,3 +99,11 @@ func encodeID(prefix string, raw [16]byte) string {
 	}
 	return string(buf)
 }
+
+// FirstIDAt returns the smallest ID with prefix made at t: every ID made at
+// or after t sorts at or after it, so a time range is an ID range.
+func FirstIDAt(prefix string, t time.Time) string {
+	var raw [16]byte
+	binary.BigEndian.PutUint64(raw[:8], uint64(t.UnixMilli())<<16)
+	return encodeID(prefix, raw)
+}

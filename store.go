@@ -108,9 +108,16 @@ type Store interface {
 	TransitionIncident(ctx context.Context, id, action, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
 	// AddIncidentComment adds a comment; announce as in TransitionIncident.
 	AddIncidentComment(ctx context.Context, id, actor, message string, at time.Time, announce Announcer) (*Incident, *TimelineEntry, error)
+	// IncidentsForEvent returns the incidents whose timeline names the event
+	// (the webhooks that opened or joined them), newest first.
+	IncidentsForEvent(ctx context.Context, eventID string) ([]*Incident, error)
 	// ListTimeline returns a page of an incident's entries, oldest first,
 	// and the cursor of the next page ("" at the end).
 	ListTimeline(ctx context.Context, incidentID string, p Page) ([]*TimelineEntry, string, error)
+
+	// Stats counts the events and deliveries since since (by minute and by
+	// status) and the open incidents by severity.
+	Stats(ctx context.Context, since time.Time) (*Stats, error)
 
 	// CreateWorkflow stores a new workflow at version 1 and, when src is
 	// set, the source made for it, in one transaction.
@@ -139,10 +146,13 @@ type Store interface {
 	// leased (queued, waiting past their delay, or running under an expired
 	// lease), marks them running and counts the claim.
 	ClaimWorkflowRuns(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*WorkflowRun, error)
-	// SaveRunProgress saves a run's state with its new steps and the events
-	// its nodes made, in one transaction, if p.Run.Claims is still the
-	// run's claim count; otherwise it changes nothing and returns ECONFLICT.
-	SaveRunProgress(ctx context.Context, p *RunProgress) error
+	// SaveRunProgress saves runs' states with their new steps and the events
+	// their nodes made, all in one transaction. A run whose Claims is no
+	// longer its claim count (another runner took it over) is left as it is
+	// and its progress is marked Conflict; the others are saved. Run progress
+	// is not acknowledged to anyone, so the commit need not wait for the disk:
+	// a power failure may undo it, and the run resumes from before it.
+	SaveRunProgress(ctx context.Context, batch []*RunProgress) error
 
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, id string) (*User, error)

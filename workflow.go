@@ -169,6 +169,9 @@ type RunProgress struct {
 	Run    *WorkflowRun // its Claims must be the holder's, or nothing is saved
 	Steps  []*WorkflowStep
 	Events []*NewEvent
+	// Conflict is set by the store when another runner holds the run now:
+	// nothing of this progress was saved.
+	Conflict bool
 }
 
 // Workflow defaults.

@@ -143,3 +143,8 @@ func (s *Service) DeleteUser(ctx context.Context, by Caller, id string) error {
 	s.log.Info("user deleted", "user_id", id, "by", by.Actor)
 	return nil
 }
+
+// CheckUserPassword reports whether password is u's, in constant time.
+func (s *Service) CheckUserPassword(u *hookhub.User, password string) bool {
+	return secret.CheckPassword(u.PasswordHash, password)
+}

@@ -108,7 +108,6 @@ func TestRolesThroughTheAPI(t *testing.T) {
 		h.mustAPI(400, "POST", "/api/v1/users", map[string]string{"username": "ops", "password": "long enough pw", "role": "root"}, nil)
 		var ops userOut
 		h.mustAPI(201, "POST", "/api/v1/users", map[string]string{"username": "ops", "password": "long enough pw", "role": "responder"}, &ops)
-		h.mustAPI(409, "POST", "/api/v1/users", map[string]string{"username": "ops", "password": "long enough pw"}, nil)
 		var raw map[string]any
 		h.mustAPI(200, "GET", "/api/v1/users/"+ops.ID, nil, &raw)
 		for k := range raw {

@@ -19,6 +19,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/access"
 	"github.com/hookhub/hookhub/config"
+	"github.com/hookhub/hookhub/console"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/limit"
@@ -105,7 +106,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.store = store
 	m.listener = ls.api
 	m.startWorkers(store)
+	acc := access.New(access.Options{Store: store, Logger: m.Logger, Now: m.Now})
 	m.srv = server.New(server.Options{
+		Access:     acc,
 		Store:      store,
 		Logger:     m.Logger,
 		BaseURL:    m.baseURL(),
@@ -123,7 +126,8 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	m.workflows.Start()
 	m.httpSrv = &http.Server{
-		Handler:           m.srv.Handler(),
+		Handler: m.srv.Handler(console.New(console.Options{Store: store, Access: acc, API: m.srv,
+			BaseURL: m.baseURL(), Logger: m.Logger, Now: m.Now}).Routes()...),
 		ReadHeaderTimeout: orDuration(m.headerTimeout, defaultHeaderTimeout),
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),

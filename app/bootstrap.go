@@ -55,6 +55,7 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 	fmt.Fprintln(out, "Hookhub first start: created the admin user and an admin API key.")
 	if generatedPW {
 		fmt.Fprintf(out, "  admin password: %s\n", password)
+		fmt.Fprintln(out, "  Sign in to the web console as user \"admin\" with this password.")
 	}
 	if generatedKey {
 		fmt.Fprintf(out, "  admin API key:  %s\n", full)

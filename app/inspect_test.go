@@ -340,7 +340,8 @@ func next(t *testing.T, msgs <-chan sse) event {
 		if err := json.Unmarshal([]byte(m.data), &e); err != nil {
 			t.Fatalf("data %q: %v", m.data, err)
 		}
-		if m.event != "event" || m.id != e.ID {
+		// Plain messages (no event: line), so a browser's onmessage gets them.
+		if m.event != "" || m.id != e.ID {
 			t.Fatalf("stream message %+v", m)
 		}
 		return e

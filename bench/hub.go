@@ -58,6 +58,9 @@ type hub struct {
 	profs  sync.WaitGroup // profiles being recorded
 }
 
+// adminPassword signs the console scenario in.
+const adminPassword = "bench-admin-password"
+
 // startHub starts Hookhub on a free port and waits until /readyz answers 200.
 // The admin API key is chosen here and passed in the environment, which is
 // simpler to rely on than parsing the first-start banner.
@@ -81,7 +84,7 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 		args = append(args, "--debug-listen", port)
 	}
 	cmd := exec.Command(o.Bin, args...)
-	cmd.Env = append(cleanEnv(), "HOOKHUB_ADMIN_API_KEY="+key)
+	cmd.Env = append(cleanEnv(), "HOOKHUB_ADMIN_API_KEY="+key, "HOOKHUB_ADMIN_PASSWORD="+adminPassword)
 	logPath := filepath.Join(o.Dir, "hookhub.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {

@@ -1,6 +1,7 @@
 // Command bench measures Hookhub against a bare net/http server in the same
 // run: ingest throughput and latency, end-to-end delivery throughput and
-// latency, fan-out, draining a large backlog, and Hookhub's memory.
+// latency, fan-out, draining a large backlog, workflow runs, and Hookhub's
+// memory.
 //
 //	go run ./bench [--duration 10s] [--only ingest,e2e] [--database-url postgres://…] [--json out.json]
 //
@@ -43,7 +44,7 @@ type config struct {
 	redisAddr    string
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -149,7 +150,8 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		fn   func(context.Context, string) error
 	}{
 		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"latency", b.runLatency},
-		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus},
+		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus}, {"console", b.runConsole},
+		{"workflow", b.runWorkflow},
 	}
 	if cfg.wants("baseline") {
 		logf("baseline: bare net/http, %d connections", cfg.conns)

@@ -6,6 +6,8 @@
 //   - EventTypes: globs over dot-separated event types (see matchGlob).
 //   - Severities: exact severities, compared case-insensitively.
 //   - SourceIDs: exact source IDs.
+//   - AlertTypes and LogTypes: an alert's type and log types as Panther's
+//     alert schema carries them (see alertTypes), case-insensitively.
 //   - Expression: a CEL expression over the variable event (expr.Event),
 //     with fields id, type, severity, source_id (strings), payload (the
 //     decoded JSON body) and headers (a map from lower-case header name to
@@ -39,6 +41,8 @@ type Matcher struct {
 	types      [][]string // glob segments
 	severities []string
 	sourceIDs  []string
+	alertTypes []string
+	logTypes   []string
 	expr       *expression // nil when there is no expression
 }
 
@@ -59,6 +63,12 @@ func Compile(f hookhub.Filter) (*Matcher, error) {
 		return nil, err
 	}
 	if m.sourceIDs, err = exactList("source_ids", f.SourceIDs); err != nil {
+		return nil, err
+	}
+	if m.alertTypes, err = exactList("alert_types", f.AlertTypes); err != nil {
+		return nil, err
+	}
+	if m.logTypes, err = exactList("log_types", f.LogTypes); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(f.Expression) != "" {
@@ -90,6 +100,7 @@ func (m *Matcher) Match(in Input) bool {
 	return m.matchType(in.Type) &&
 		m.matchSeverity(in.Severity) &&
 		(len(m.sourceIDs) == 0 || slices.Contains(m.sourceIDs, in.SourceID)) &&
+		m.matchAlert(asObject(in.Payload)) &&
 		(m.expr == nil || m.expr.eval(in))
 }
 
@@ -108,5 +119,5 @@ func (m *Matcher) matchType(t string) bool {
 // NeedsPayload reports whether Match reads Input.Payload, so callers can skip
 // decoding the body when no filter looks at it.
 func (m *Matcher) NeedsPayload() bool {
-	return m.expr != nil && m.expr.usesPayload
+	return m.expr != nil && m.expr.usesPayload || len(m.alertTypes) > 0 || len(m.logTypes) > 0
 }

@@ -27,7 +27,7 @@ type streamWriter struct {
 
 func (sw *streamWriter) send(ev *hookhub.Event) {
 	b, _ := json.Marshal(eventOut(ev, false))
-	fmt.Fprintf(sw.w, "id: %s\nevent: event\ndata: %s\n\n", ev.ID, b)
+	fmt.Fprintf(sw.w, "id: %s\ndata: %s\n\n", ev.ID, b)
 	sw.last = max(sw.last, ev.ID)
 }
 

@@ -34,6 +34,11 @@ func (s *Server) authorize(role string, session bool, next http.Handler) http.Ha
 }
 
 func (s *Server) caller(r *http.Request, session bool) (access.Caller, error) {
+	// An in-process call (Call) carries its caller already; a network
+	// request cannot, since context values do not cross the wire.
+	if c, ok := access.CallerFrom(r.Context()); ok {
+		return c, nil
+	}
 	h := r.Header.Get("Authorization")
 	if h == "" && session {
 		if tok := access.SessionToken(r); tok != "" {

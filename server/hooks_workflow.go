@@ -61,8 +61,8 @@ func (h *workflowHook) answer(s *Server, w http.ResponseWriter, r *http.Request,
 		writeResponse(w, t.Response.Status, t.Response.Headers, []byte(t.Response.Body))
 	case !h.c.Sync():
 		w.Header().Set("X-Hookhub-Run-Id", h.run.ID)
-		s.workflows.Notify()
 		writeResponse(w, t.Response.Status, t.Response.Headers, []byte(t.Response.Body))
+		s.workflows.Hand(h.c, h.run, h.c.NewTrigger(ev, body))
 	default:
 		w.Header().Set("X-Hookhub-Run-Id", h.run.ID)
 		s.runSync(w, r, h, h.c.NewTrigger(ev, body))

@@ -54,6 +54,8 @@ type filterJSON struct {
 	EventTypes []string `json:"event_types"`
 	Severities []string `json:"severities"`
 	SourceIDs  []string `json:"source_ids"`
+	AlertTypes []string `json:"alert_types"`
+	LogTypes   []string `json:"log_types"`
 	Expression string   `json:"expression"`
 }
 
@@ -78,7 +80,8 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		ID: d.ID, Name: d.Name, Description: d.Description, Type: d.Type, URL: d.URL, Method: d.Method, Headers: h,
 		Signing: signingOut(d.Signing),
 		Filter: filterJSON{EventTypes: nonNil(d.Filter.EventTypes), Severities: nonNil(d.Filter.Severities),
-			SourceIDs: nonNil(d.Filter.SourceIDs), Expression: d.Filter.Expression},
+			SourceIDs: nonNil(d.Filter.SourceIDs), AlertTypes: nonNil(d.Filter.AlertTypes), LogTypes: nonNil(d.Filter.LogTypes),
+			Expression: d.Filter.Expression},
 		Retry:          retryJSON{MaxRetries: max(d.Retry.MaxRetries, 0), ScheduleSeconds: d.Retry.ScheduleSeconds},
 		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason, Paused: d.Paused,
 		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
@@ -168,7 +171,8 @@ func (in *destinationInput) apply(d *hookhub.Destination) error {
 		d.Signing.Algorithm = sg.Algorithm
 	}
 	if f := in.Filter; f != nil {
-		d.Filter = hookhub.Filter{EventTypes: f.EventTypes, Severities: f.Severities, SourceIDs: f.SourceIDs, Expression: f.Expression}
+		d.Filter = hookhub.Filter{EventTypes: f.EventTypes, Severities: f.Severities, SourceIDs: f.SourceIDs,
+			AlertTypes: f.AlertTypes, LogTypes: f.LogTypes, Expression: f.Expression}
 	}
 	if rt := in.Retry; rt != nil {
 		d.Retry = hookhub.RetryPolicy{ScheduleSeconds: rt.ScheduleSeconds}

@@ -105,6 +105,8 @@ type Server struct {
 	workflows    *workflow.Runner
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
+	callOnce     sync.Once
+	inproc       *http.ServeMux // the API's routes, for Call
 	closeOnce    sync.Once
 	unwatch      func() // ends the caches' watch on the store's changes
 }
@@ -172,16 +174,20 @@ func New(o Options) *Server {
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
-	// Edits take effect at once: every cache forgets what the store says
-	// changed, whether through this server, the engine or another process.
+	s.watch()
+	return s
+}
+
+// watch makes edits take effect at once: the caches forget what the store
+// says changed, whether through this server, the engine or another process.
+func (s *Server) watch() {
 	s.unwatch = func() {}
-	if o.Store != nil {
-		s.unwatch = o.Store.Watch(func(c hookhub.Change) {
+	if s.store != nil {
+		s.unwatch = s.store.Watch(func(c hookhub.Change) {
 			s.sources.changed(c)
 			s.routing.Changed(c)
 		})
 	}
-	return s
 }
 
 // Shutdown ends long-lived responses (event streams) so a graceful HTTP
@@ -283,10 +289,28 @@ func (s *Server) routes() []route {
 	}
 }
 
+// Mount is a route served beside the API on the same mux: the console's.
+// Its handler brings its own chain (session, CSRF, role).
+type Mount struct {
+	Method, Path string
+	Handler      http.Handler
+}
+
 // Handler returns the whole HTTP handler: request ID → recovery → body
 // deadline → text-only paths and API queries → mux, with each route
-// instrumented and, under /api/v1, authenticated.
-func (s *Server) Handler() http.Handler {
+// instrumented and, under /api/v1, authenticated; mounts (the console) are
+// served from the same mux.
+func (s *Server) Handler(mounts ...Mount) http.Handler {
+	mux := s.apiMux()
+	for _, m := range mounts {
+		pattern := m.Method + " " + m.Path
+		mux.Handle(pattern, s.instrument(pattern, false, m.Handler))
+	}
+	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(web.TextOnly("/api/", s.jsonNoMatch(mux)))))
+}
+
+// apiMux routes the API and ingest.
+func (s *Server) apiMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		var h http.Handler = rt.handler
@@ -302,7 +326,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))
-	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(web.TextOnly("/api/", s.jsonNoMatch(mux)))))
+	return mux
 }
 
 // jsonNoMatch answers requests no route matches with the JSON error shape (404,

@@ -35,6 +35,8 @@ type filterConfig struct {
 	EventTypes []string `json:"event_types,omitempty"`
 	Severities []string `json:"severities,omitempty"`
 	SourceIDs  []string `json:"source_ids,omitempty"`
+	AlertTypes []string `json:"alert_types,omitempty"`
+	LogTypes   []string `json:"log_types,omitempty"`
 	Expression string   `json:"expression,omitempty"`
 }
 

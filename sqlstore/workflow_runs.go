@@ -148,8 +148,9 @@ func (s *Store) ClaimWorkflowRuns(ctx context.Context, now time.Time, lease time
 			WHERE status IN ('queued', 'waiting', 'running') AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY due_at LIMIT ? ` + s.d.claimLock + `)
 		RETURNING ` + runCols
+	// A lease need not survive a power failure: it would only have expired.
 	var list []*hookhub.WorkflowRun
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
 		rows, err := s.txQuery(ctx, tx, query, s.d.t(now.Add(lease)), s.d.t(now), s.d.t(now), s.d.t(now), s.d.t(now), limit)
 		if err != nil {
 			return err
@@ -170,66 +171,109 @@ func (s *Store) ClaimWorkflowRuns(ctx context.Context, now time.Time, lease time
 	return list, nil
 }
 
-// SaveRunProgress saves a run's state, its new steps and the events its
-// nodes made, in one transaction, only while the caller's claim is the
-// run's latest.
-func (s *Store) SaveRunProgress(ctx context.Context, p *hookhub.RunProgress) error {
-	r := p.Run
-	r.UpdatedAt = s.stamp(r.UpdatedAt)
-	r.DueAt = s.stamp(r.DueAt)
-	outputs, err := jsonText(nonNilMap(r.Outputs))
-	if err != nil {
-		return fmt.Errorf("run %s outputs: %w", r.ID, err)
+// SaveRunProgress saves runs' progress in one relaxed transaction: each
+// run's state only while the caller's claim is its latest (else the
+// progress is marked Conflict and skipped), then the steps and events of
+// the runs saved.
+func (s *Store) SaveRunProgress(ctx context.Context, batch []*hookhub.RunProgress) error {
+	if len(batch) == 0 {
+		return nil
 	}
-	steps, err := s.stepRows(p.Steps)
+	rows, err := s.progressRows(batch)
 	if err != nil {
 		return err
 	}
-	events, err := s.encodeEvents(p.Events)
-	if err != nil {
-		return err
-	}
-	var outcomes []eventOutcome
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.txExec(ctx, tx, `UPDATE workflow_runs SET status = ?, node = ?, outputs = ?, error = ?, failed_node = ?,
-			step_count = ?, due_at = ?, lease_until = ?, finished_at = ?, updated_at = ? WHERE id = ? AND claims = ?`,
-			r.Status, r.Node, outputs, cleanText(r.Error), r.FailedNode, r.StepCount, s.d.t(r.DueAt), s.d.t(r.LeaseUntil),
-			s.d.t(r.FinishedAt), s.d.t(r.UpdatedAt), r.ID, r.Claims)
-		if err := s.heldRun(res, err, r); err != nil {
-			return err
-		}
-		if err := s.insertRows(ctx, tx, `INSERT INTO workflow_steps (run_id, seq, node, type, status, input, output, error, started_at, duration_ms)`, steps); err != nil {
-			return fmt.Errorf("insert workflow steps: %w", err)
-		}
-		if len(p.Events) == 0 {
-			return nil
-		}
-		outcomes, err = s.saveEvents(ctx, tx, p.Events, events)
+	var outcomes [][]eventOutcome
+	var conflict []bool
+	err = s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		conflict, outcomes, err = s.saveProgress(ctx, tx, batch, rows)
 		return err
 	})
 	if err != nil {
-		return s.check(err, "save workflow run")
+		return s.check(err, "save workflow runs")
 	}
-	for i, ne := range p.Events {
-		outcomes[i].applyTo(ne)
+	for i, p := range batch {
+		p.Conflict = conflict[i]
+		for j, ne := range p.Events {
+			if !p.Conflict {
+				outcomes[i][j].applyTo(ne)
+			}
+		}
 	}
 	return nil
 }
 
-// heldRun turns an update that matched no row into ECONFLICT: another
-// runner claimed the run since, or it is gone with its event.
-func (s *Store) heldRun(res sql.Result, err error, r *hookhub.WorkflowRun) error {
+// progressRow is one progress encoded before the transaction.
+type progressRow struct {
+	run    []any
+	steps  [][]any
+	events [][]any
+}
+
+func (s *Store) progressRows(batch []*hookhub.RunProgress) ([]progressRow, error) {
+	rows := make([]progressRow, len(batch))
+	for i, p := range batch {
+		r := p.Run
+		r.UpdatedAt = s.stamp(r.UpdatedAt)
+		r.DueAt = s.stamp(r.DueAt)
+		outputs, err := jsonText(nonNilMap(r.Outputs))
+		if err != nil {
+			return nil, fmt.Errorf("run %s outputs: %w", r.ID, err)
+		}
+		rows[i].run = []any{r.Status, r.Node, outputs, cleanText(r.Error), r.FailedNode, r.StepCount, s.d.t(r.DueAt),
+			s.d.t(r.LeaseUntil), s.d.t(r.FinishedAt), s.d.t(r.UpdatedAt), r.ID, r.Claims}
+		if rows[i].steps, err = s.stepRows(p.Steps); err != nil {
+			return nil, err
+		}
+		if rows[i].events, err = s.encodeEvents(p.Events); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// saveProgress writes a batch in tx and reports, per progress, whether it
+// conflicted, and the outcome of each event it saved.
+func (s *Store) saveProgress(ctx context.Context, tx *sql.Tx, batch []*hookhub.RunProgress, rows []progressRow) ([]bool, [][]eventOutcome, error) {
+	conflict := make([]bool, len(batch))
+	outcomes := make([][]eventOutcome, len(batch))
+	var steps [][]any
+	var events []*hookhub.NewEvent
+	var eventRows [][]any
+	for i, row := range rows {
+		res, err := s.txExec(ctx, tx, `UPDATE workflow_runs SET status = ?, node = ?, outputs = ?, error = ?, failed_node = ?,
+			step_count = ?, due_at = ?, lease_until = ?, finished_at = ?, updated_at = ? WHERE id = ? AND claims = ?`, row.run...)
+		if err != nil {
+			return nil, nil, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, nil, err
+		}
+		if conflict[i] = n == 0; conflict[i] {
+			continue
+		}
+		steps = append(steps, row.steps...)
+		events = append(events, batch[i].Events...)
+		eventRows = append(eventRows, row.events...)
+	}
+	if err := s.insertRows(ctx, tx, `INSERT INTO workflow_steps (run_id, seq, node, type, status, input, output, error, started_at, duration_ms)`, steps); err != nil {
+		return nil, nil, fmt.Errorf("insert workflow steps: %w", err)
+	}
+	if len(events) == 0 {
+		return conflict, outcomes, nil
+	}
+	out, err := s.saveEvents(ctx, tx, events, eventRows)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
+	for i, p := range batch {
+		if !conflict[i] {
+			outcomes[i], out = out[:len(p.Events)], out[len(p.Events):]
+		}
 	}
-	if n == 0 {
-		return hookhub.Errorf(hookhub.ECONFLICT, "workflow run %s is no longer held by this runner", r.ID)
-	}
-	return nil
+	return conflict, outcomes, nil
 }
 
 func (s *Store) stepRows(steps []*hookhub.WorkflowStep) ([][]any, error) {

@@ -68,7 +68,8 @@ func fullDestination() *hookhub.Destination {
 		},
 		Filter: hookhub.Filter{
 			EventTypes: []string{"invoice.*"}, Severities: []string{hookhub.SeverityHigh},
-			SourceIDs: []string{"src_x"}, Expression: `event.type != "ping"`,
+			SourceIDs: []string{"src_x"}, AlertTypes: []string{"RULE"}, LogTypes: []string{"AWS.CloudTrail"},
+			Expression: `event.type != "ping"`,
 		},
 		Retry:               hookhub.RetryPolicy{MaxRetries: 5, ScheduleSeconds: []int{1, 10, 60}},
 		Transform:           `{"text": event.payload.title}`,

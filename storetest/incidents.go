@@ -20,6 +20,7 @@ var incidentTests = []test{
 	{"IncidentNotFound", testIncidentNotFound},
 	{"IncidentAnnouncedAtomically", testIncidentAnnouncedAtomically},
 	{"IncidentTimelinePages", testIncidentTimelinePages},
+	{"IncidentsForEvent", testIncidentsForEvent},
 }
 
 func alertIn(src, fp, status string, at time.Time) *hookhub.AlertInput {

@@ -94,7 +94,7 @@ func testRunClaimWaitsForDelay(t *testing.T, s hookhub.Store) {
 	_, run := queueRun(t, s, w, src, t0)
 	c := claimRun(t, s, t0)
 	c.Status, c.Node, c.DueAt, c.LeaseUntil = hookhub.RunWaiting, "after", t0.Add(time.Hour), time.Time{}
-	must(t, s.SaveRunProgress(ctx(t), &hookhub.RunProgress{Run: c}))
+	must(t, s.SaveRunProgress(ctx(t), []*hookhub.RunProgress{{Run: c}}))
 	none, err := s.ClaimWorkflowRuns(ctx(t), t0.Add(59*time.Minute), time.Minute, 10)
 	must(t, err)
 	equal(t, "runs claimed before the delay ends", len(none), 0)
@@ -122,7 +122,7 @@ func testRunHeldByIngest(t *testing.T, s hookhub.Store) {
 	must(t, err)
 	equal(t, "runs claimed under the ingest's lease", len(none), 0)
 	run.Status, run.Node, run.FinishedAt, run.LeaseUntil = hookhub.RunSucceeded, "", t0.Add(time.Second), time.Time{}
-	must(t, s.SaveRunProgress(ctx(t), &hookhub.RunProgress{Run: run}))
+	must(t, s.SaveRunProgress(ctx(t), []*hookhub.RunProgress{{Run: run}}))
 	equal(t, "status", getRun(t, s, run.ID).Status, hookhub.RunSucceeded)
 }
 
@@ -143,7 +143,7 @@ func testRunProgress(t *testing.T, s hookhub.Store) {
 	c.Status, c.Node, c.StepCount, c.FinishedAt, c.Error, c.FailedNode = hookhub.RunFailed, "", 2, t0.Add(time.Second), "destination refused", "send"
 	c.Outputs = map[string]any{"check": map[string]any{"result": true}}
 	c.LeaseUntil = time.Time{}
-	must(t, s.SaveRunProgress(ctx(t), &hookhub.RunProgress{Run: c, Steps: steps, Events: []*hookhub.NewEvent{ne}}))
+	must(t, s.SaveRunProgress(ctx(t), []*hookhub.RunProgress{{Run: c, Steps: steps, Events: []*hookhub.NewEvent{ne}}}))
 	got := getRun(t, s, run.ID)
 	equal(t, "steps", got.Steps, steps)
 	got.Steps = nil
@@ -165,10 +165,21 @@ func testRunProgressStaleClaim(t *testing.T, s hookhub.Store) {
 	stale := *first
 	stale.Status, stale.StepCount = hookhub.RunSucceeded, 1
 	step := &hookhub.WorkflowStep{RunID: run.ID, Seq: 1, Node: "end", Type: hookhub.NodeTransform, Status: hookhub.StepSucceeded, StartedAt: t0}
-	err := s.SaveRunProgress(ctx(t), &hookhub.RunProgress{Run: &stale, Steps: []*hookhub.WorkflowStep{step}})
-	wantCode(t, err, hookhub.ECONFLICT)
+	// A batch saves the runs still held and skips the one taken over.
+	_, other := queueRun(t, s, w, src, t0.Add(150*time.Second))
+	held := claimRun(t, s, t0.Add(150*time.Second))
+	held.Status, held.StepCount, held.LeaseUntil = hookhub.RunSucceeded, 1, time.Time{}
+	heldStep := &hookhub.WorkflowStep{RunID: other.ID, Seq: 1, Node: "end", Type: hookhub.NodeTransform, Status: hookhub.StepSucceeded, StartedAt: t0}
+	batch := []*hookhub.RunProgress{
+		{Run: &stale, Steps: []*hookhub.WorkflowStep{step}},
+		{Run: held, Steps: []*hookhub.WorkflowStep{heldStep}},
+	}
+	must(t, s.SaveRunProgress(ctx(t), batch))
+	equal(t, "conflicts", []bool{batch[0].Conflict, batch[1].Conflict}, []bool{true, false})
 	got := getRun(t, s, run.ID)
 	equal(t, "run after a stale save", []any{got.Status, got.Claims, len(got.Steps)}, []any{hookhub.RunRunning, second.Claims, 0})
+	saved := getRun(t, s, other.ID)
+	equal(t, "run saved with it", []any{saved.Status, len(saved.Steps)}, []any{hookhub.RunSucceeded, 1})
 }
 
 func testRunGoesWithEvent(t *testing.T, s hookhub.Store) {

@@ -17,13 +17,15 @@ func WantsHTML(r *http.Request) bool {
 
 var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Status}} {{.Text}} · Hookhub</title></head>
-<body><main><h1>{{.Status}} {{.Text}}</h1><p>{{.Message}}</p><p><a href="/">Back to Hookhub</a></p></main></body></html>
+<title>{{.Status}} {{.Text}} · Hookhub</title><link rel="stylesheet" href="/static/console.css"></head>
+<body class="bare"><main><h1>{{.Status}} {{.Text}}</h1><p class="error">{{.Message}}</p><p><a href="/">Back to Hookhub</a></p></main></body></html>
 `))
 
 func writeHTMLError(w http.ResponseWriter, status int, d ErrorDetail) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'")
+	w.Header().Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
 	errorPage.Execute(w, struct {
 		Status        int

@@ -133,12 +133,13 @@ func (x *execution) saveLease(ctx context.Context, lease time.Duration) bool {
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer cancel()
-	err := r.o.Store.SaveRunProgress(sctx, &hookhub.RunProgress{Run: run, Steps: x.pending, Events: x.events})
-	if err != nil {
-		if hookhub.ErrorCode(err) == hookhub.ECONFLICT {
-			r.log.Warn("workflow run taken over by another runner", "run_id", run.ID)
-		} else {
+	p := &hookhub.RunProgress{Run: run, Steps: x.pending, Events: x.events}
+	err := r.saver.save(sctx, p)
+	if err != nil || p.Conflict {
+		if err != nil {
 			r.log.Error("save workflow run", "run_id", run.ID, "err", err)
+		} else {
+			r.log.Warn("workflow run taken over by another runner", "run_id", run.ID)
 		}
 		x.reply(Answer{Failed: true, FailedNode: run.FailedNode, Error: "the run could not be saved"})
 		return false

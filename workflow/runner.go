@@ -13,7 +13,7 @@ import (
 
 // Runner defaults for Options fields left zero.
 const (
-	DefaultWorkers      = 16
+	DefaultWorkers      = 64
 	DefaultLease        = 30 * time.Second
 	DefaultPollInterval = time.Second
 )
@@ -21,7 +21,7 @@ const (
 // Store is what a Runner needs of the store.
 type Store interface {
 	ClaimWorkflowRuns(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*hookhub.WorkflowRun, error)
-	SaveRunProgress(ctx context.Context, p *hookhub.RunProgress) error
+	SaveRunProgress(ctx context.Context, batch []*hookhub.RunProgress) error
 	GetWorkflowVersion(ctx context.Context, id string, version int) (*hookhub.Workflow, error)
 	GetWorkflowBySource(ctx context.Context, sourceID string) (*hookhub.Workflow, error)
 	GetEvent(ctx context.Context, id string) (*hookhub.Event, error)
@@ -44,9 +44,9 @@ type Options struct {
 	Guard     *netguard.Guard
 	Transport http.RoundTripper
 
-	// Workers bounds the runs the runner takes from the queue at once
-	// (default 16); sync runs started by webhooks are bounded by the
-	// requests that wait for them.
+	// Workers bounds the async runs the runner runs at once (default 64);
+	// sync runs started by webhooks are bounded by the requests that wait
+	// for them.
 	Workers int
 	// Lease is how long a run belongs to this runner after each save
 	// (default 30 s; longer before a slow http_request); a runner that dies
@@ -73,9 +73,15 @@ type Runner struct {
 	client   *http.Client
 	versions *versionCache
 	bound    *boundCache
+	saver    *saver
 
-	notify    chan struct{}
-	slots     chan struct{} // one per worker running a claimed run
+	notify chan struct{}
+	slots  chan struct{} // one per worker running an async run
+
+	mu      sync.Mutex
+	started bool
+	handed  []handedRun // handed over while every worker was busy
+
 	stop      chan struct{}
 	stopOnce  sync.Once
 	startOnce sync.Once
@@ -117,7 +123,7 @@ func New(o Options) *Runner {
 			Transport:     rt,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		versions: newVersionCache(o.Store), bound: newBoundCache(o.Store, o.Now),
+		versions: newVersionCache(o.Store), bound: newBoundCache(o.Store, o.Now), saver: &saver{store: o.Store},
 		notify: make(chan struct{}, 1), slots: make(chan struct{}, o.Workers), stop: make(chan struct{}),
 		runCtx: ctx, abort: abort, loopDone: make(chan struct{}),
 	}
@@ -125,7 +131,12 @@ func New(o Options) *Runner {
 
 // Start starts claiming due runs. It may be called once.
 func (r *Runner) Start() {
-	r.startOnce.Do(func() { go r.loop() })
+	r.startOnce.Do(func() {
+		r.mu.Lock()
+		r.started = true
+		r.mu.Unlock()
+		go r.loop()
+	})
 }
 
 // Stop stops claiming and waits for the runs in flight. When ctx ends first
@@ -174,6 +185,7 @@ func (r *Runner) loop() {
 	t := time.NewTicker(r.o.PollInterval)
 	defer t.Stop()
 	for {
+		r.takeHanded()
 		for r.claim() {
 		}
 		select {
@@ -201,14 +213,19 @@ func (r *Runner) claim() bool {
 	}
 	for _, run := range runs {
 		r.slots <- struct{}{}
-		r.runs.Add(1)
-		go func() {
-			defer r.runs.Done()
-			defer func() { <-r.slots; r.Notify() }()
-			r.resume(run)
-		}()
+		r.work(func() { r.resume(run) })
 	}
 	return len(runs) == free
+}
+
+// work runs fn on a worker whose slot the caller took.
+func (r *Runner) work(fn func()) {
+	r.runs.Add(1)
+	go func() {
+		defer r.runs.Done()
+		defer func() { <-r.slots; r.Notify() }()
+		fn()
+	}()
 }
 
 // resume runs a claimed run from where it stands.
@@ -234,15 +251,19 @@ func (r *Runner) resume(run *hookhub.WorkflowRun) {
 }
 
 // NewRun returns the run a webhook starts, for the store to queue with its
-// event: for an async trigger a queued run; for a sync one a run already
-// held by this runner, which RunNow then runs.
+// event. For a sync trigger it is held by this runner, for RunNow to run.
+// For an async one it is held too, briefly, when the runner can take it at
+// once (Hand runs it without reading it back from the store), and queued
+// for any runner to claim otherwise.
 func (r *Runner) NewRun(c *Compiled) *hookhub.WorkflowRun {
 	now := r.o.Now().UTC()
 	run := &hookhub.WorkflowRun{
 		ID: hookhub.NewID(hookhub.PrefixRun), WorkflowID: c.w.ID, Version: c.w.Version,
 		Status: hookhub.RunQueued, Node: c.w.Start, Outputs: map[string]any{}, DueAt: now, CreatedAt: now, UpdatedAt: now,
 	}
-	if c.Sync() {
+	// A held run that is never run (the process dies first) is claimed by
+	// any runner once its lease ends, as if its runner had died mid-run.
+	if c.Sync() || r.canHand() {
 		run.Status, run.Claims, run.StartedAt, run.LeaseUntil = hookhub.RunRunning, 1, now, now.Add(r.o.Lease)
 	}
 	return run

@@ -100,8 +100,19 @@ func (h *harness) workflow(w *hookhub.Workflow) *Compiled {
 	return c
 }
 
-// trigger stores a webhook for c's source with its run and returns both.
+// trigger stores a webhook for c's source with its run, hands an async
+// run over as the server does, and returns both.
 func (h *harness) trigger(c *Compiled, body string) (*hookhub.Event, *hookhub.WorkflowRun) {
+	h.t.Helper()
+	ev, run := h.store0(c, body)
+	if !c.Sync() {
+		h.r.Hand(c, run, c.NewTrigger(ev, nil))
+	}
+	return ev, run
+}
+
+// store0 stores a webhook for c's source with its run, handing nothing.
+func (h *harness) store0(c *Compiled, body string) (*hookhub.Event, *hookhub.WorkflowRun) {
 	h.t.Helper()
 	ev := &hookhub.Event{ID: hookhub.NewID(hookhub.PrefixEvent), SourceID: c.Workflow().SourceID, Type: "payment",
 		Status: hookhub.EventAccepted, ReceivedAt: h.clock.now(), Method: "POST",
@@ -305,4 +316,23 @@ func TestRunNowFailureAnswers(t *testing.T) {
 		t.Errorf("answer = %+v", a)
 	}
 	h.waitRun(run.ID, hookhub.RunFailed)
+}
+
+func TestRunnerClaimsRunsNeverHandedOver(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.workflow(&hookhub.Workflow{Name: "lost", Start: "t", Nodes: []hookhub.Node{
+		{ID: "t", Type: hookhub.NodeTransform, Output: `{"n": {{ trigger.body.n }}}`},
+	}})
+	// The process that stored it died before handing it over: once its
+	// lease ends, the run is claimed like any queued run.
+	_, run := h.store0(c, `{"n": 1}`)
+	if run.Status != hookhub.RunRunning || !run.LeaseUntil.Equal(h.clock.now().Add(DefaultLease).Truncate(time.Microsecond)) {
+		t.Fatalf("an async run of a started runner is %s until %v", run.Status, run.LeaseUntil)
+	}
+	h.clock.add(DefaultLease)
+	done := h.waitRun(run.ID, hookhub.RunSucceeded)
+	if done.Steps[0].Output.(map[string]any)["n"] != 1.0 {
+		t.Errorf("steps = %+v", done.Steps)
+	}
 }

@@ -27,7 +27,7 @@ func serveCmd(_ *flag.FlagSet, e *env) runner {
 		if err := m.Run(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Hookhub is running at %s (Ctrl-C to stop)\n", m.URL())
+		fmt.Fprintf(e.stdout, "Hookhub is running at %s (Ctrl-C to stop); open it in a browser for the console.\n", m.URL())
 		<-ctx.Done()
 		logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
