@@ -49,7 +49,15 @@ func (r *Runner) exec(ctx context.Context, c *Compiled, run *hookhub.WorkflowRun
 	}
 	run.Status, run.FinishedAt, run.LeaseUntil = hookhub.RunSucceeded, r.o.Now(), time.Time{}
 	if x.save(ctx) {
+		x.finished()
 		x.reply(Answer{})
+	}
+}
+
+// finished reports a run that ended to the observer.
+func (x *execution) finished() {
+	if obs := x.r.o.Observer.Run; obs != nil {
+		obs(x.run.Status)
 	}
 }
 
@@ -76,6 +84,11 @@ func (x *execution) step(ctx context.Context) bool {
 	x.pending = append(x.pending, st)
 	if err != nil {
 		st.Status, st.Error = hookhub.StepFailed, err.Error()
+	}
+	if obs := r.o.Observer.Step; obs != nil {
+		obs(st.Type, st.Status, time.Since(clock))
+	}
+	if err != nil {
 		x.fail(ctx, id, err.Error())
 		return false
 	}
@@ -102,6 +115,7 @@ func (x *execution) fail(ctx context.Context, id, msg string) {
 	run.Status, run.Error, run.FailedNode = hookhub.RunFailed, msg, id
 	run.Node, run.FinishedAt, run.LeaseUntil = "", x.r.o.Now(), time.Time{}
 	if x.save(ctx) {
+		x.finished()
 		x.reply(Answer{Failed: true, FailedNode: id, Error: msg})
 	}
 }

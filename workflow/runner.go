@@ -62,6 +62,14 @@ type Options struct {
 	// Delivered is called with each event a deliver node committed with its
 	// delivery, to wake the delivery engine.
 	Delivered func(ev *hookhub.Event)
+	// Observer is told of every step and finished run, for metrics.
+	Observer Observer
+}
+
+// Observer hooks report a runner's work; a nil hook is skipped.
+type Observer struct {
+	Run  func(status string)                            // a run ended: succeeded or failed
+	Step func(nodeType, status string, d time.Duration) // a step ran
 }
 
 // Runner runs workflow runs: those queued in the store (async triggers,
