@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"runtime/debug"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -42,6 +43,14 @@ func (r *Runner) exec(ctx context.Context, c *Compiled, run *hookhub.WorkflowRun
 	if run.Outputs == nil {
 		run.Outputs = map[string]any{}
 	}
+	defer func() {
+		// A bug must not take the process down with every run in it, nor
+		// make the run resume into it again and again: the run fails.
+		if p := recover(); p != nil {
+			r.log.Error("workflow run panicked", "run_id", run.ID, "node", run.Node, "panic", p, "stack", string(debug.Stack()))
+			x.fail(ctx, run.Node, "internal error")
+		}
+	}()
 	for run.Node != "" {
 		if !x.step(ctx) {
 			return
