@@ -64,7 +64,7 @@ func (d *Destination) validateBus() error {
 		if (eb.AccessKeyID == "") != (eb.SecretAccessKey == "") {
 			return Errorf(EINVALID, "eventbridge: give both access_key_id and secret_access_key, or neither to use the default credential chain")
 		}
-		if eb.Region == "" && eb.Endpoint == "" && !strings.HasPrefix(eb.EventBus, "arn:") {
+		if eb.Region == "" && !strings.HasPrefix(eb.EventBus, "arn:") {
 			return Errorf(EINVALID, "eventbridge.region is required unless event_bus is an ARN")
 		}
 	case DestinationNATS:

@@ -145,16 +145,20 @@ func New(o Options) *Server {
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
-	// Edits take effect at once: every cache forgets what the store says
-	// changed, whether through this server, the engine or another process.
+	s.watch()
+	return s
+}
+
+// watch makes edits take effect at once: the caches forget what the store
+// says changed, whether through this server, the engine or another process.
+func (s *Server) watch() {
 	s.unwatch = func() {}
-	if o.Store != nil {
-		s.unwatch = o.Store.Watch(func(c hookhub.Change) {
+	if s.store != nil {
+		s.unwatch = s.store.Watch(func(c hookhub.Change) {
 			s.sources.changed(c)
 			s.routing.Changed(c)
 		})
 	}
-	return s
 }
 
 // Shutdown ends long-lived responses (event streams) so a graceful HTTP

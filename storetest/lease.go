@@ -10,6 +10,7 @@ import (
 var leaseTests = []test{
 	{"CompleteOnlyByLeaseHolder", testCompleteOnlyByLeaseHolder},
 	{"CompleteAfterFinishIsStale", testCompleteAfterFinishIsStale},
+	{"CompleteAnnounces", testCompleteAnnounces},
 }
 
 // testCompleteOnlyByLeaseHolder: a worker whose lease expired and whose
@@ -71,4 +72,29 @@ func testCompleteAfterFinishIsStale(t *testing.T, s hookhub.Store) {
 	equal(t, "stale", [2]bool{repeat.Stale, other.Stale}, [2]bool{true, false})
 	equal(t, "finished delivery status", delivery(t, s, ds[0].ID).Status, hookhub.DeliverySucceeded)
 	equal(t, "other delivery attempts", delivery(t, s, ds[1].ID).AttemptCount, 1)
+}
+
+// testCompleteAnnounces: the event a result announces is stored with it,
+// deliveries included, when the result counts, and not when it is stale.
+func testCompleteAnnounces(t *testing.T, s hookhub.Store) {
+	src, dst, alerts := newSource(t, s), newDestination(t, s), newDestination(t, s)
+	_, ds := saveWithDeliveries(t, s, src.ID, t0, dst.ID)
+	claimed := claimOne(t, s, t0, time.Minute)
+	announcement := func() *hookhub.NewEvent {
+		ev := newEvent("", t0)
+		ev.Type = "delivery.failed"
+		return &hookhub.NewEvent{Event: ev, Deliveries: []*hookhub.Delivery{deliveryTo(alerts.ID, t0)}}
+	}
+	stale, counted := announcement(), announcement()
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: fullAttempt(ds[0].ID, 1, t0),
+		Status: hookhub.DeliveryFailed, LeaseToken: "not-the-lease", Announce: stale}}))
+	_, err := s.GetEvent(ctx(t), stale.Event.ID)
+	wantCode(t, err, hookhub.ENOTFOUND)
+
+	must(t, s.CompleteAttempts(ctx(t), []*hookhub.AttemptResult{{Attempt: fullAttempt(ds[0].ID, 1, t0),
+		Status: hookhub.DeliveryFailed, LeaseToken: claimed.LeaseToken, Announce: counted}}))
+	got, err := s.GetEvent(ctx(t), counted.Event.ID)
+	must(t, err)
+	equal(t, "announced type", got.Type, "delivery.failed")
+	equal(t, "announcement's delivery queued", claimedIDs(t, s, t0, time.Minute, 10), []string{counted.Deliveries[0].ID})
 }

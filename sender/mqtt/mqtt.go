@@ -162,10 +162,11 @@ func (s *Sender) Send(ctx context.Context, m *sender.Message) sender.Result {
 		return m.Failed(retry.Retry, target, recorded, errors.New("connecting to the MQTT broker: "+sender.Describe(err, 0)))
 	}
 	pub := &paho.Publish{QoS: byte(d.MQTT.QoS), Retain: d.MQTT.Retain, Topic: topic, Payload: m.Event.Body, Properties: props}
-	resp, err := c.Publish(ctx, pub)
+	resp, err := publish(ctx, c, pub)
 	if err != nil {
 		if !alive(c) {
 			s.pool.Drop(d, c)
+			err = errors.New("the connection to the broker was lost before it acknowledged the message")
 		}
 		return m.Failed(retry.Retry, target, recorded, errors.New("publishing: "+sender.Describe(err, m.Timeout)))
 	}
@@ -173,6 +174,22 @@ func (s *Sender) Send(ctx context.Context, m *sender.Message) sender.Result {
 		return m.Failed(retry.Retry, target, recorded, errors.New("the broker refused the message: "+reasonOf(resp)))
 	}
 	return sender.Succeeded(target, recorded, ackText(d.MQTT.QoS, resp))
+}
+
+// publish publishes and waits for the acknowledgement, but no longer than
+// the connection lives: the client would otherwise keep waiting on a
+// connection that is gone until the attempt times out.
+func publish(ctx context.Context, c *paho.Client, p *paho.Publish) (*paho.PublishResponse, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.Done():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return c.Publish(ctx, p)
 }
 
 func reasonOf(r *paho.PublishResponse) string {
