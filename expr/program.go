@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
@@ -62,6 +63,9 @@ func CompileBool(env *cel.Env, src string) (*Program, error) {
 	return p, nil
 }
 
+// compileMu serializes checking; see compile.
+var compileMu sync.Mutex
+
 func compile(env *cel.Env, src string) (*Program, *problem) {
 	if len(src) > MaxExpressionBytes {
 		return nil, &problem{pos: position{1, 1, 0}, msg: fmt.Sprintf("expression is longer than %d bytes", MaxExpressionBytes)}
@@ -69,6 +73,12 @@ func compile(env *cel.Env, src string) (*Program, *problem) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &problem{pos: position{1, 1, 0}, msg: "expression is empty"}
 	}
+	// cel-go's checker races with itself when one Env checks two
+	// comprehensions at once (it clones scopes that share declarations), so
+	// checking is serialized. It runs when a setting is saved or loaded,
+	// never per event; programs evaluate concurrently as before.
+	compileMu.Lock()
+	defer compileMu.Unlock()
 	checked, issues := env.Compile(src)
 	if issues != nil && issues.Err() != nil {
 		errs := issues.Errors()

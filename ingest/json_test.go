@@ -3,7 +3,6 @@ package ingest
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hookhub/hookhub"
 )
@@ -72,14 +71,14 @@ func TestCheckJSONHostileDepth(t *testing.T) {
 		strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
 		strings.Repeat(`{"a":`, 10000) + "1" + strings.Repeat("}", 10000),
 		strings.Repeat("[", 1<<20),
+		// Bytes past the limit are never read: garbage there would otherwise
+		// be reported as a syntax error, so the depth error proves the scan
+		// stopped at the limit rather than walking a hostile body to its end.
+		strings.Repeat("[", 65) + "\x00 not JSON " + strings.Repeat("]", 65),
 	} {
-		start := time.Now()
 		err := CheckJSON([]byte(body), 0)
 		if hookhub.ErrorMessage(err) != "JSON nested deeper than 64" {
 			t.Fatalf("err = %v", err)
-		}
-		if d := time.Since(start); d > 100*time.Millisecond {
-			t.Fatalf("took %v", d)
 		}
 	}
 }
