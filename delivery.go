@@ -29,6 +29,12 @@ type Delivery struct {
 	AttemptCount  int
 	NextAttemptAt time.Time
 	LastError     string
+	// Ordered marks a delivery to a destination with ordering "fifo":
+	// within its destination and OrderingKey it goes out after every
+	// earlier one has succeeded or failed for good, and never while
+	// another is being sent.
+	Ordered     bool
+	OrderingKey string
 	// Held marks a pending delivery waiting for its paused destination to
 	// be resumed; it is not attempted until then.
 	Held bool

@@ -17,6 +17,12 @@ const (
 	SignAlgEd25519    = "ed25519"     // asymmetric, "v1a" signatures, whsk_/whpk_ keys
 )
 
+// Delivery orderings of a destination.
+const (
+	OrderingConcurrent = "concurrent"
+	OrderingFIFO       = "fifo"
+)
+
 // Destination is where events are delivered: a webhook URL, or an event bus
 // (see the Destination* types).
 type Destination struct {
@@ -42,6 +48,13 @@ type Destination struct {
 
 	Filter Filter
 	Retry  RetryPolicy
+	// Ordering is OrderingConcurrent (the default) or OrderingFIFO. With
+	// FIFO, deliveries with the same OrderingKey (a template over the event;
+	// empty: one key for the whole destination, or the Kafka key) go out one
+	// at a time in the order they were stored. It applies to deliveries
+	// created after it is set.
+	Ordering    string
+	OrderingKey string
 	// Transform is a CEL expression that reshapes what each delivery sends
 	// (see package transform); "" sends the event as it came.
 	Transform string
@@ -130,6 +143,9 @@ func (d *Destination) SetDefaults() {
 	if d.MQTT != nil && d.MQTT.QoS == 0 {
 		d.MQTT.QoS = 1
 	}
+	if d.Ordering == "" {
+		d.Ordering = OrderingConcurrent
+	}
 	if d.TimeoutSec == 0 {
 		d.TimeoutSec = DefaultTimeoutSec
 	}
@@ -158,6 +174,10 @@ func (d *Destination) Validate() error {
 		return Errorf(EINVALID, "timeout_seconds must be between 1 and 300")
 	case d.MaxConcurrency < 1 || d.MaxConcurrency > 1000:
 		return Errorf(EINVALID, "max_concurrency must be between 1 and 1000")
+	case d.Ordering != OrderingConcurrent && d.Ordering != OrderingFIFO:
+		return Errorf(EINVALID, "ordering must be %s or %s", OrderingConcurrent, OrderingFIFO)
+	case d.OrderingKey != "" && d.Ordering != OrderingFIFO:
+		return Errorf(EINVALID, "ordering_key needs ordering %s", OrderingFIFO)
 	case d.RateLimit < 0:
 		return Errorf(EINVALID, "rate_limit must not be negative")
 	case d.Retry.MaxRetries < NoRetries || d.Retry.MaxRetries > 50:

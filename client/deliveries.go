@@ -16,9 +16,11 @@ type Delivery struct {
 	NextAttemptAt *time.Time `json:"next_attempt_at"`
 	LastError     string     `json:"last_error,omitempty"`
 	Held          bool       `json:"held,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
-	Attempts      []Attempt  `json:"attempts,omitempty"`
+	// OrderingKey is set on deliveries of fifo destinations.
+	OrderingKey *string   `json:"ordering_key,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Attempts    []Attempt `json:"attempts,omitempty"`
 }
 
 // Attempt is one try at a delivery.

@@ -29,6 +29,10 @@ type Destination struct {
 	ConsecutiveFailures int               `json:"consecutive_failures"`
 	// Transform is the CEL expression reshaping each delivery ("" = none).
 	Transform string `json:"transform,omitempty"`
+	// Ordering is concurrent (the default) or fifo; OrderingKey is fifo's
+	// key template.
+	Ordering    string `json:"ordering,omitempty"`
+	OrderingKey string `json:"ordering_key,omitempty"`
 	// Secret is the signing secret, present only in the answer that made it.
 	Secret string `json:"secret,omitempty"`
 	BusSettings
@@ -94,6 +98,8 @@ type DestinationInput struct {
 	MaxConcurrency      *int               `json:"max_concurrency,omitempty"`
 	RateLimit           *float64           `json:"rate_limit,omitempty"`
 	Transform           *string            `json:"transform,omitempty"`
+	Ordering            *string            `json:"ordering,omitempty"`
+	OrderingKey         *string            `json:"ordering_key,omitempty"`
 	BusSettings
 }
 

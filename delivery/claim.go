@@ -138,7 +138,7 @@ func (e *Engine) unsent(d *hookhub.Delivery, dest *hookhub.Destination, why stri
 		StartedAt:  e.opts.Now(),
 	}
 	res := &hookhub.AttemptResult{Attempt: at, Status: hookhub.DeliveryFailed, LastError: why, LeaseToken: d.LeaseToken}
-	return outcome{res: res, destID: d.DestinationID, v: verdict{status: hookhub.DeliveryFailed, lastError: why}}
+	return outcome{res: res, destID: d.DestinationID, v: verdict{status: hookhub.DeliveryFailed, lastError: why}, ordered: d.Ordered}
 }
 
 func orText(s, def string) string {

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -15,6 +16,31 @@ type verdict struct {
 	lastError string    // "" on success
 	disable   bool      // the receiver is gone: disable the destination
 	exhausted bool      // failed because no retry is left
+}
+
+// orderingNote says, for the attempt log, what an ordered delivery's verdict
+// means for the deliveries behind it with the same ordering key: a retry
+// holds them, a final failure lets them go. It is "" otherwise.
+func orderingNote(d *hookhub.Delivery, v verdict) string {
+	if !d.Ordered {
+		return ""
+	}
+	switch v.status {
+	case hookhub.DeliveryPending:
+		return fmt.Sprintf("ordered: later deliveries with ordering key %q wait until this one succeeds or fails for good (next attempt %s)",
+			d.OrderingKey, v.next.UTC().Format(time.RFC3339))
+	case hookhub.DeliveryFailed:
+		return fmt.Sprintf("ordered: failed for good; later deliveries with ordering key %q go on", d.OrderingKey)
+	}
+	return ""
+}
+
+// joinNote adds a note to an attempt's error text.
+func joinNote(text, note string) string {
+	if text == "" {
+		return note
+	}
+	return text + "; " + note
 }
 
 // decide turns the result of attempt number n into the delivery's next state.

@@ -68,3 +68,33 @@ func TestBucket(t *testing.T) {
 		t.Fatal("a nil bucket must not limit")
 	}
 }
+
+func TestOrderingNote(t *testing.T) {
+	t.Parallel()
+	next := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ordered := &hookhub.Delivery{Ordered: true, OrderingKey: "order-7"}
+	tests := []struct {
+		name string
+		d    *hookhub.Delivery
+		v    verdict
+		want string
+	}{
+		{"retry holds", ordered, verdict{status: hookhub.DeliveryPending, next: next},
+			`ordered: later deliveries with ordering key "order-7" wait until this one succeeds or fails for good (next attempt 2026-01-02T03:04:05Z)`},
+		{"final failure releases", ordered, verdict{status: hookhub.DeliveryFailed},
+			`ordered: failed for good; later deliveries with ordering key "order-7" go on`},
+		{"success says nothing", ordered, verdict{status: hookhub.DeliverySucceeded}, ""},
+		{"unordered says nothing", &hookhub.Delivery{}, verdict{status: hookhub.DeliveryPending, next: next}, ""},
+	}
+	for _, tt := range tests {
+		if got := orderingNote(tt.d, tt.v); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if got := joinNote("receiver answered 500", "note"); got != "receiver answered 500; note" {
+		t.Errorf("joinNote = %q", got)
+	}
+	if got := joinNote("", "note"); got != "note" {
+		t.Errorf("joinNote of nothing = %q", got)
+	}
+}

@@ -14,6 +14,11 @@ import (
 func (e *Engine) after(ctx context.Context, recorded []outcome) {
 	failing := make(map[string]bool)
 	for _, o := range recorded {
+		if o.ordered && !o.res.Stale && o.v.status != hookhub.DeliveryPending {
+			// The next delivery of its ordering key may go now, rather
+			// than at the next poll.
+			e.wake()
+		}
 		switch {
 		case o.res.Stale:
 			e.log.Info("attempt result not recorded: the delivery was finished or claimed again meanwhile",

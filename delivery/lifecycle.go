@@ -99,13 +99,17 @@ func (e *Engine) send(ctx context.Context, j *job, timeout time.Duration) {
 func (e *Engine) outcome(ctx context.Context, j *job, at hookhub.Attempt, sent sender.Result) outcome {
 	now := e.opts.Now()
 	v := decide(j.dest.Retry, at.Number, sent, now, rand.Float64)
+	if note := orderingNote(j.d, v); note != "" {
+		at.Error = joinNote(at.Error, note)
+		v.lastError = joinNote(v.lastError, note)
+	}
 	res := &hookhub.AttemptResult{Attempt: at, Status: v.status, NextAttemptAt: v.next, LastError: v.lastError,
 		LeaseToken: j.d.LeaseToken}
 	if v.status == hookhub.DeliveryFailed && raisesFailure(j.ev.Type) {
 		ev := NewFailedEvent(j.d, j.ev, j.dest, at.Number, v.lastError, now)
 		res.Announce = announce(e.routing.Load(ctx), ev, j.ev.SourceID, j.dest, now)
 	}
-	return outcome{res: res, destID: j.dest.ID, v: v}
+	return outcome{res: res, destID: j.dest.ID, v: v, ordered: j.d.Ordered}
 }
 
 // SendNow makes one attempt of d at once, outside the queue and its limits, and

@@ -13,6 +13,8 @@ type outcome struct {
 	res    *hookhub.AttemptResult
 	destID string
 	v      verdict
+	// ordered: the delivery holds its ordering key's queue until recorded.
+	ordered bool
 }
 
 // writeRetries are the pauses before writing a failed batch again. If every

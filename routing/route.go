@@ -20,6 +20,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/filter"
 	"github.com/hookhub/hookhub/ingest"
+	"github.com/hookhub/hookhub/ordering"
 )
 
 // Dest is a destination with its compiled filter.
@@ -82,14 +83,16 @@ func Published(dests []Dest, ev *hookhub.Event, severity, sourceID string, now t
 }
 
 // NewDelivery queues ev for dest, due at now, held from the start when dest
-// is paused.
+// is paused, with its ordering key when dest is fifo.
 func NewDelivery(ev *hookhub.Event, dest *hookhub.Destination, trigger string, now time.Time) *hookhub.Delivery {
 	now = now.UTC()
-	return &hookhub.Delivery{
+	d := &hookhub.Delivery{
 		ID: hookhub.NewID(hookhub.PrefixDelivery), EventID: ev.ID, DestinationID: dest.ID,
 		Status: hookhub.DeliveryPending, Trigger: trigger, Held: dest.Paused,
 		NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
 	}
+	ordering.Apply(d, dest, ev)
+	return d
 }
 
 // lazyInput decodes the event's JSON body only if some filter needs it,

@@ -14,17 +14,20 @@ import (
 
 // deliveryJSON is a delivery with, when asked for one, its attempts.
 type deliveryJSON struct {
-	ID            string        `json:"id"`
-	EventID       string        `json:"event_id"`
-	DestinationID string        `json:"destination_id"`
-	Status        string        `json:"status"`
-	AttemptCount  int           `json:"attempt_count"`
-	NextAttemptAt *time.Time    `json:"next_attempt_at"`
-	LastError     string        `json:"last_error,omitempty"`
-	Held          bool          `json:"held,omitempty"` // pending until its destination is resumed
-	CreatedAt     time.Time     `json:"created_at"`
-	UpdatedAt     time.Time     `json:"updated_at"`
-	Attempts      []attemptJSON `json:"attempts,omitempty"`
+	ID            string     `json:"id"`
+	EventID       string     `json:"event_id"`
+	DestinationID string     `json:"destination_id"`
+	Status        string     `json:"status"`
+	AttemptCount  int        `json:"attempt_count"`
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+	LastError     string     `json:"last_error,omitempty"`
+	Held          bool       `json:"held,omitempty"` // pending until its destination is resumed
+	// OrderingKey is set on deliveries of fifo destinations: they go out one
+	// at a time per key, in order.
+	OrderingKey *string       `json:"ordering_key,omitempty"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+	Attempts    []attemptJSON `json:"attempts,omitempty"`
 }
 
 type attemptJSON struct {
@@ -46,6 +49,9 @@ func deliveryOut(d *hookhub.Delivery, attempts []*hookhub.Attempt) deliveryJSON 
 	out := deliveryJSON{
 		ID: d.ID, EventID: d.EventID, DestinationID: d.DestinationID, Status: d.Status, AttemptCount: d.AttemptCount,
 		LastError: d.LastError, Held: d.Held && d.Status == hookhub.DeliveryPending, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+	}
+	if d.Ordered {
+		out.OrderingKey = &d.OrderingKey
 	}
 	if d.Status == hookhub.DeliveryPending && !d.NextAttemptAt.IsZero() {
 		t := d.NextAttemptAt.UTC()

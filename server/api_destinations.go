@@ -8,6 +8,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/filter"
 	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/ordering"
 	"github.com/hookhub/hookhub/signing"
 	"github.com/hookhub/hookhub/transform"
 	"github.com/hookhub/hookhub/web"
@@ -286,6 +287,9 @@ func checkDestination(d *hookhub.Destination, now time.Time) error {
 		return err
 	}
 	if _, err := filter.Compile(d.Filter); err != nil {
+		return err
+	}
+	if err := ordering.Check(d); err != nil {
 		return err
 	}
 	if d.Transform != "" {

@@ -32,6 +32,8 @@ type destinationJSON struct {
 	RateLimit           float64           `json:"rate_limit"`
 	ConsecutiveFailures int               `json:"consecutive_failures"`
 	Transform           string            `json:"transform"`
+	Ordering            string            `json:"ordering"`
+	OrderingKey         string            `json:"ordering_key,omitempty"`
 	Secret              string            `json:"secret,omitempty"`
 	CreatedAt           time.Time         `json:"created_at"`
 	UpdatedAt           time.Time         `json:"updated_at"`
@@ -85,7 +87,8 @@ func destinationOut(d *hookhub.Destination) destinationJSON {
 		Retry:          retryJSON{MaxRetries: max(d.Retry.MaxRetries, 0), ScheduleSeconds: d.Retry.ScheduleSeconds},
 		TimeoutSeconds: d.TimeoutSec, Enabled: d.Enabled, DisabledReason: d.DisabledReason, Paused: d.Paused,
 		AllowManualDispatch: d.AllowManualDispatch, MaxConcurrency: d.MaxConcurrency, RateLimit: d.RateLimit,
-		ConsecutiveFailures: d.ConsecutiveFailures, Transform: d.Transform, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+		ConsecutiveFailures: d.ConsecutiveFailures, Transform: d.Transform,
+		Ordering: orOrdering(d.Ordering), OrderingKey: d.OrderingKey, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 		busJSON: busOut(d),
 	}
 	return out
@@ -129,6 +132,8 @@ type destinationInput struct {
 	MaxConcurrency      *int               `json:"max_concurrency"`
 	RateLimit           *float64           `json:"rate_limit"`
 	Transform           *string            `json:"transform"`
+	Ordering            *string            `json:"ordering"`
+	OrderingKey         *string            `json:"ordering_key"`
 	busInput
 }
 
@@ -156,6 +161,11 @@ func (in *destinationInput) apply(d *hookhub.Destination) error {
 	setIf(&d.MaxConcurrency, in.MaxConcurrency)
 	setIf(&d.RateLimit, in.RateLimit)
 	setIf(&d.Transform, in.Transform)
+	setIf(&d.Ordering, in.Ordering)
+	setIf(&d.OrderingKey, in.OrderingKey)
+	if in.Ordering != nil && *in.Ordering == hookhub.OrderingConcurrent && in.OrderingKey == nil {
+		d.OrderingKey = "" // switching ordering off drops the key it had
+	}
 	if in.Headers != nil {
 		h := make(map[string]string, len(*in.Headers))
 		for k, v := range *in.Headers {
@@ -186,6 +196,13 @@ func (in *destinationInput) apply(d *hookhub.Destination) error {
 		}
 	}
 	return in.busInput.apply(d, oldType)
+}
+
+func orOrdering(o string) string {
+	if o == "" {
+		return hookhub.OrderingConcurrent
+	}
+	return o
 }
 
 func orDefaultType(t string) string {

@@ -13,22 +13,32 @@ import (
 // delivery has no lease, so lease_token keeps its default); reads leave out
 // lease_until, which only the queue needs.
 const (
-	deliveryCols       = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, lease_until, last_error, held, created_at, updated_at`
-	deliverySelectCols = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, last_error, held, lease_token, created_at, updated_at`
+	deliveryCols       = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, lease_until, last_error, held, created_at, updated_at, ordering_key`
+	deliverySelectCols = `id, event_id, destination_id, status, next_trigger, attempt_count, next_attempt_at, last_error, held, lease_token, created_at, updated_at, ordering_key`
 )
 
 func (s *Store) deliveryArgs(d *hookhub.Delivery) []any {
 	return []any{d.ID, d.EventID, d.DestinationID, d.Status, d.Trigger, d.AttemptCount,
-		s.d.t(d.NextAttemptAt), nil, d.LastError, d.Held, s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt)}
+		s.d.t(d.NextAttemptAt), nil, d.LastError, d.Held, s.d.t(d.CreatedAt), s.d.t(d.UpdatedAt), orderingKey(d)}
+}
+
+// orderingKey is the ordering_key column of d: NULL unless it is ordered.
+func orderingKey(d *hookhub.Delivery) any {
+	if !d.Ordered {
+		return nil
+	}
+	return d.OrderingKey
 }
 
 func scanDelivery(row scanner) (*hookhub.Delivery, error) {
 	var d hookhub.Delivery
+	var key sql.NullString
 	err := row.Scan(&d.ID, &d.EventID, &d.DestinationID, &d.Status, &d.Trigger, &d.AttemptCount,
-		tm(&d.NextAttemptAt), &d.LastError, &d.Held, &d.LeaseToken, tm(&d.CreatedAt), tm(&d.UpdatedAt))
+		tm(&d.NextAttemptAt), &d.LastError, &d.Held, &d.LeaseToken, tm(&d.CreatedAt), tm(&d.UpdatedAt), &key)
 	if err != nil {
 		return nil, err
 	}
+	d.Ordered, d.OrderingKey = key.Valid, key.String
 	return &d, nil
 }
 

@@ -20,6 +20,8 @@ type destinationConfig struct {
 	MaxConcurrency      int           `json:"max_concurrency,omitempty"`
 	RateLimit           float64       `json:"rate_limit,omitempty"`
 	Transform           string        `json:"transform,omitempty"`
+	Ordering            string        `json:"ordering,omitempty"`
+	OrderingKey         string        `json:"ordering_key,omitempty"`
 	busConfig
 }
 
@@ -66,6 +68,8 @@ func destinationConfigOf(d *hookhub.Destination) (destinationConfig, destination
 		MaxConcurrency:      d.MaxConcurrency,
 		RateLimit:           d.RateLimit,
 		Transform:           d.Transform,
+		Ordering:            d.Ordering,
+		OrderingKey:         d.OrderingKey,
 	}
 	if !sg.PreviousUntil.IsZero() {
 		t := sg.PreviousUntil.UTC()
@@ -95,5 +99,6 @@ func (c destinationConfig) applyTo(d *hookhub.Destination, sec destinationSecret
 	d.MaxConcurrency = c.MaxConcurrency
 	d.RateLimit = c.RateLimit
 	d.Transform = c.Transform
+	d.Ordering, d.OrderingKey = c.Ordering, c.OrderingKey
 	c.busConfig.applyTo(d, sec.busSecrets)
 }

@@ -13,29 +13,26 @@ import (
 )
 
 // ClaimDeliveries leases up to limit pending deliveries that are due at now
-// and not leased, earliest due first, in one statement, under a fresh lease
-// token that their results must carry (see CompleteAttempts). On PostgreSQL the
-// subquery skips rows another claimer has locked, so concurrent claimers get
-// disjoint sets without waiting; SQLite runs one writer at a time.
+// and not leased, earliest due first, under a fresh lease token that their
+// results must carry (see CompleteAttempts). An ordered delivery is claimed
+// only while no other pending delivery of its destination and ordering key
+// is earlier or leased (see blockedOrdered), so each key sends one at a time,
+// in order. On PostgreSQL concurrent claimers skip each other's rows without
+// waiting; SQLite runs one writer at a time.
 func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*hookhub.Delivery, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	now = s.stamp(now)
-	query := `UPDATE deliveries SET lease_until = ?, lease_token = ?
-		WHERE id IN (SELECT id FROM deliveries
-			WHERE status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-			ORDER BY next_attempt_at LIMIT ? ` + s.d.claimLock + `)
-		RETURNING ` + deliverySelectCols
+	c := claim{until: s.d.t(now.Add(lease)), token: newLeaseToken(), now: s.d.t(now), limit: limit}
 	// A lease need not survive a power failure: it would only have expired.
 	var list []*hookhub.Delivery
-	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) error {
-		rows, err := s.txQuery(ctx, tx, query, s.d.t(now.Add(lease)), newLeaseToken(), s.d.t(now), s.d.t(now), limit)
-		if err != nil {
-			return err
+	err := s.inRelaxedTx(ctx, func(tx *sql.Tx) (err error) {
+		if s.d.claimLock == "" {
+			list, err = s.claimOneWriter(ctx, tx, c)
+		} else {
+			list, err = s.claimConcurrent(ctx, tx, c)
 		}
-		defer rows.Close()
-		list, err = scanAll(rows, scanDelivery)
 		return err
 	})
 	if err != nil {
@@ -49,6 +46,90 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 		return list[i].ID < list[j].ID
 	})
 	return list, nil
+}
+
+// claim is one ClaimDeliveries call's parameters, encoded for the dialect.
+type claim struct {
+	until, token, now any
+	limit             int
+}
+
+// claimDue selects the due, unleased, unheld pending deliveries.
+const claimDue = `status = 'pending' AND held = FALSE AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`
+
+// blockedOrdered holds back an ordered delivery d while another pending
+// delivery of its destination and key is earlier (it goes first: a retry
+// waiting on its schedule, or a held one, holds those behind it) or leased
+// (being sent: whatever its place, the key sends one at a time). Its one
+// parameter is now.
+const blockedOrdered = `EXISTS (SELECT 1 FROM deliveries b
+	WHERE b.destination_id = d.destination_id AND b.ordering_key = d.ordering_key AND b.status = 'pending'
+	AND b.id <> d.id AND (b.seq < d.seq OR b.lease_until > ?))`
+
+// claimOneWriter claims in one statement: with one writer at a time, what
+// the statement reads cannot change before it writes.
+func (s *Store) claimOneWriter(ctx context.Context, tx *sql.Tx, c claim) ([]*hookhub.Delivery, error) {
+	query := `UPDATE deliveries SET lease_until = ?, lease_token = ?
+		WHERE id IN (SELECT id FROM deliveries d WHERE ` + claimDue + `
+			AND (ordering_key IS NULL OR NOT ` + blockedOrdered + `)
+			ORDER BY next_attempt_at LIMIT ?)
+		RETURNING ` + deliverySelectCols
+	rows, err := s.txQuery(ctx, tx, query, c.until, c.token, c.now, c.now, c.now, c.limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return scanAll(rows, scanDelivery)
+}
+
+// claimConcurrent claims where other processes claim at the same time. The
+// first statement picks due rows, skipping those another claimer has
+// locked, and for an ordered one takes its key's advisory lock (held until
+// commit) or skips it. Any other claim of that key has then committed, so
+// the second statement, which reads afresh, sees its lease and cannot claim
+// a second delivery of the key while one is out. Unordered rows cost what
+// they did before: the lock and the checks only touch ordered ones.
+func (s *Store) claimConcurrent(ctx context.Context, tx *sql.Tx, c claim) ([]*hookhub.Delivery, error) {
+	pick := `SELECT id, ordering_key IS NOT NULL FROM deliveries d WHERE ` + claimDue + `
+		AND (ordering_key IS NULL OR (NOT ` + blockedOrdered + `
+			AND pg_try_advisory_xact_lock(7243112, hashtext(destination_id || ':' || ordering_key))))
+		ORDER BY next_attempt_at LIMIT ? ` + s.d.claimLock
+	rows, err := s.txQuery(ctx, tx, pick, c.now, c.now, c.now, c.limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []any
+	ordered := false
+	for rows.Next() {
+		var id string
+		var o bool
+		if err := rows.Scan(&id, &o); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids, ordered = append(ids, id), ordered || o
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	if ordered {
+		// The lease of an ordered delivery must outlive a crash of the
+		// database: a lost one would let another process send the key too.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
+			return nil, err
+		}
+	}
+	query := `UPDATE deliveries d SET lease_until = ?, lease_token = ?
+		WHERE id IN (` + placeholders(len(ids)) + `) AND (ordering_key IS NULL OR NOT ` + blockedOrdered + `)
+		RETURNING ` + deliverySelectCols
+	args := append(append([]any{c.until, c.token}, ids...), c.now)
+	urows, err := tx.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer urows.Close()
+	return scanAll(urows, scanDelivery)
 }
 
 // HoldDelivery holds a pending delivery claimed for a destination that was

@@ -73,6 +73,8 @@ func fullDestination() *hookhub.Destination {
 		},
 		Retry:               hookhub.RetryPolicy{MaxRetries: 5, ScheduleSeconds: []int{1, 10, 60}},
 		Transform:           `{"text": event.payload.title}`,
+		Ordering:            hookhub.OrderingFIFO,
+		OrderingKey:         "{{ event.payload.order_id }}",
 		TimeoutSec:          20,
 		Enabled:             true,
 		DisabledReason:      "was off once",
