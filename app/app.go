@@ -58,6 +58,7 @@ type Main struct {
 	routing   *routing.Table // shared by the server and the engine
 	engine    *delivery.Engine
 	workflows *workflow.Runner
+	metrics   *server.Metrics
 	srv       *server.Server
 	httpSrv   *http.Server
 	debugSrv  *http.Server
@@ -120,6 +121,7 @@ func (m *Main) Run(ctx context.Context) error {
 		IngestGate: ingestGate(m.Config),
 		Routing:    m.routing,
 		Workflows:  m.workflows,
+		Metrics:    m.metrics,
 
 		StoreTimeout: m.storeTimeout,
 		BodyTimeout:  m.bodyTimeout,
@@ -185,6 +187,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		Routing: m.routing,
 		Lease:   m.Config.DeliveryLease,
 	})
+	m.metrics = server.NewMetrics()
 	m.workflows = workflow.New(workflow.Options{
 		Store:  store,
 		Logger: m.Logger,
@@ -196,6 +199,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 			return m.srv.ApplyWorkflowAlert(ctx, sourceID, eventID, a)
 		},
 		Delivered: m.engine.Queued,
+		Observer:  m.metrics.WorkflowObserver(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})

@@ -135,7 +135,8 @@ func New(o Options) *Server {
 		o.BodyTimeout = DefaultBodyTimeout
 	}
 	if o.Workflows == nil {
-		o.Workflows = workflow.New(workflow.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
+		o.Workflows = workflow.New(workflow.Options{Store: o.Store, Logger: o.Logger, Now: o.Now,
+			Observer: o.Metrics.WorkflowObserver()})
 	}
 	if o.Access == nil {
 		o.Access = access.New(access.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
