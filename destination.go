@@ -188,9 +188,14 @@ func (d *Destination) Validate() error {
 			return Errorf(EINVALID, "retry.schedule_seconds entries must be between 1 and 604800")
 		}
 	}
-	for k := range d.Headers {
-		if k == "" || len(k) > 100 {
-			return Errorf(EINVALID, "headers: invalid header name %q", k)
+	if err := checkHeaders("headers", d.Headers); err != nil {
+		return err
+	}
+	for what, h := range map[string]string{"signing.header": d.Signing.Header, "signing.timestamp_header": d.Signing.TimestampHeader} {
+		if h != "" {
+			if err := checkHeaderName(what, h); err != nil {
+				return err
+			}
 		}
 	}
 	for _, s := range d.Filter.Severities {

@@ -18,6 +18,7 @@ const (
 	EMETHOD        = "method_not_allowed"
 	EUNPROCESSABLE = "unprocessable"
 	ERATELIMIT     = "rate_limited"
+	ETIMEOUT       = "timeout" // the client was too slow to send its request
 	EUNAVAILABLE   = "unavailable"
 )
 

@@ -185,6 +185,18 @@ func (s *Source) Validate() error {
 			return Errorf(EINVALID, "allowed_methods: %q is not one of POST, PUT, PATCH, GET, DELETE", m)
 		}
 	}
+	if err := checkHeaders("response.headers", s.Response.Headers); err != nil {
+		return err
+	}
+	for what, h := range map[string]string{"verification.header": s.Verification.Header,
+		"verification.timestamp_header": s.Verification.TimestampHeader, "verification.id_header": s.Verification.IDHeader,
+		"event_type.header": s.EventType.Header} {
+		if h != "" {
+			if err := checkHeaderName(what, h); err != nil {
+				return err
+			}
+		}
+	}
 	for _, v := range s.Variables {
 		if v.Path == "" {
 			return Errorf(EINVALID, "variables: every variable needs a path")

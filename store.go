@@ -31,11 +31,12 @@ type Store interface {
 	UpdateSource(ctx context.Context, id string, change func(*Source) error) (*Source, error)
 	DeleteSource(ctx context.Context, id string) error
 
-	// SaveEvents stores a batch of events, each with its deliveries, in one
-	// transaction: either all are durable or none is. An event whose DedupKey was
-	// already taken in its scope within its window is stored with Status
-	// EventDuplicate and DuplicateOf set, and its deliveries are dropped. An
-	// event of a source that no longer exists fails the batch with ENOTFOUND.
+	// SaveEvents stores a batch of events, each with its deliveries and the
+	// incident changes of its alerts, in one transaction: either all are
+	// durable or none is. An event whose DedupKey was already taken in its
+	// scope within its window is stored with Status EventDuplicate and
+	// DuplicateOf set, and its deliveries and alerts are dropped. An event of
+	// a source that no longer exists fails the batch with ENOTFOUND.
 	SaveEvents(ctx context.Context, batch []*NewEvent) error
 	GetEvent(ctx context.Context, id string) (*Event, error)
 	// GetEvents returns the events with the given IDs that exist, in any order.
@@ -209,6 +210,14 @@ type NewEvent struct {
 	// (0 = forever).
 	DedupScope  string
 	DedupWindow time.Duration
+	// Alerts are applied as ApplyAlert does, in the event's transaction, when
+	// the event is stored as accepted: an alert's incident change is durable
+	// exactly when its event is, so a sender retrying a failed request never
+	// has its alert counted twice. Their EventID is set to the event's.
+	Alerts []*AlertInput
+	// AlertOutcomes is set by SaveEvents once committed: one per alert, in
+	// order; nil when the alerts were dropped with the event's deliveries.
+	AlertOutcomes []*AlertOutcome
 	// Runs are the workflow runs the event starts, stored with it unless it
 	// is a duplicate.
 	Runs []*WorkflowRun

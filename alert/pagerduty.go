@@ -11,6 +11,22 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
+// PagerDutyEnqueuePath is where PagerDuty's Events API v2 takes events, below
+// its base URL. Its clients append it to the endpoint they are given
+// (go-pagerduty's WithV2EventsAPIEndpoint, pdpyras's events URL), so a
+// pagerduty source takes events at its own URL followed by this path too.
+const PagerDutyEnqueuePath = "/v2/enqueue"
+
+// IntakePaths are the paths below a source's URL where some alert source
+// kind takes webhooks, as its sender's own API does.
+var IntakePaths = []string{PagerDutyEnqueuePath}
+
+// IntakePath reports whether an alert source of kind (any source, when kind
+// is "") takes webhooks at sub, a path below its URL; "" is the URL itself.
+func IntakePath(kind, sub string) bool {
+	return sub == "" || (kind == hookhub.SourcePagerDuty && sub == PagerDutyEnqueuePath)
+}
+
 // pdEvent is a PagerDuty Events API v2 event.
 type pdEvent struct {
 	RoutingKey  string     `json:"routing_key"`

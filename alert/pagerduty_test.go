@@ -152,3 +152,23 @@ func TestPagerDutyResponses(t *testing.T) {
 		}
 	}
 }
+
+func TestIntakePath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		kind, sub string
+		want      bool
+	}{
+		{"", "", true},
+		{hookhub.SourcePagerDuty, "", true},
+		{hookhub.SourcePagerDuty, alert.PagerDutyEnqueuePath, true},
+		{hookhub.SourceAlertmanager, alert.PagerDutyEnqueuePath, false},
+		{"", alert.PagerDutyEnqueuePath, false},
+		{hookhub.SourcePagerDuty, "/v2/change/enqueue", false},
+	}
+	for _, tt := range tests {
+		if got := alert.IntakePath(tt.kind, tt.sub); got != tt.want {
+			t.Errorf("IntakePath(%q, %q) = %v, want %v", tt.kind, tt.sub, got, tt.want)
+		}
+	}
+}

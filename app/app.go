@@ -25,6 +25,7 @@ import (
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/workflow"
 )
@@ -41,12 +42,23 @@ type Main struct {
 	// retentionInterval is how often retention runs; zero means every
 	// minute. Tests shorten it.
 	retentionInterval time.Duration
+	// storeTimeout bounds each ingest step that waits for the store (source
+	// lookup, commit); zero means server.DefaultStoreTimeout. Tests shorten it.
+	storeTimeout time.Duration
+	// hashPassword hashes the bootstrap admin's password; nil means
+	// secret.HashPassword. Tests use a cheap cost.
+	hashPassword func(string) (string, error)
+	// bodyTimeout and headerTimeout bound how long a client may take to send
+	// a request body and headers; zero means server.DefaultBodyTimeout and
+	// defaultHeaderTimeout. Tests shorten them.
+	bodyTimeout, headerTimeout time.Duration
 
 	store     hookhub.Store
 	committer *ingest.Committer
 	routing   *routing.Table // shared by the server and the engine
 	engine    *delivery.Engine
 	workflows *workflow.Runner
+	metrics   *server.Metrics
 	srv       *server.Server
 	httpSrv   *http.Server
 	debugSrv  *http.Server
@@ -83,7 +95,10 @@ func (m *Main) Run(ctx context.Context) error {
 		ls.close()
 		return err
 	}
-	if err := bootstrap(ctx, store, m.Config, m.Stdout); err != nil {
+	if m.hashPassword == nil {
+		m.hashPassword = secret.HashPassword
+	}
+	if err := bootstrap(ctx, store, m.Config, m.Stdout, m.hashPassword); err != nil {
 		store.Close()
 		undo()
 		ls.close()
@@ -106,12 +121,16 @@ func (m *Main) Run(ctx context.Context) error {
 		IngestGate: ingestGate(m.Config),
 		Routing:    m.routing,
 		Workflows:  m.workflows,
+		Metrics:    m.metrics,
+
+		StoreTimeout: m.storeTimeout,
+		BodyTimeout:  m.bodyTimeout,
 	})
 	m.workflows.Start()
 	m.httpSrv = &http.Server{
 		Handler: m.srv.Handler(console.New(console.Options{Store: store, Access: acc, API: m.srv,
 			BaseURL: m.baseURL(), Logger: m.Logger, Now: m.Now}).Routes()...),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: orDuration(m.headerTimeout, defaultHeaderTimeout),
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
@@ -122,6 +141,17 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Logger.Info("hookhub serving", "addr", ls.api.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version)
 	return nil
+}
+
+// defaultHeaderTimeout bounds how long a client may take to send its request
+// headers; the connection is closed after it.
+const defaultHeaderTimeout = 10 * time.Second
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // startDebug serves Go's profiles on their own listener, apart from the API so
@@ -141,7 +171,12 @@ func (m *Main) startDebug(ln net.Listener) {
 // startWorkers starts the group committer, the delivery engine and the
 // retention job, and makes the workflow runner (started with the server).
 func (m *Main) startWorkers(store hookhub.Store) {
-	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{})
+	if m.storeTimeout <= 0 {
+		m.storeTimeout = server.DefaultStoreTimeout
+	}
+	// The commit gets the same bound as the lookup, so a sender waits at
+	// most about two store timeouts for its answer.
+	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{Timeout: m.storeTimeout})
 	m.routing = routing.NewTable(store, m.Logger, m.Now)
 	m.engine = delivery.New(delivery.Options{
 		Store:   store,
@@ -152,6 +187,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		Routing: m.routing,
 		Lease:   m.Config.DeliveryLease,
 	})
+	m.metrics = server.NewMetrics()
 	m.workflows = workflow.New(workflow.Options{
 		Store:  store,
 		Logger: m.Logger,
@@ -163,6 +199,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 			return m.srv.ApplyWorkflowAlert(ctx, sourceID, eventID, a)
 		},
 		Delivered: m.engine.Queued,
+		Observer:  m.metrics.WorkflowObserver(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})

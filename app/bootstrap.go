@@ -17,7 +17,9 @@ import (
 // credentials are printed once to out; only their hashes are stored. Of
 // processes starting together on an empty database, one creates them (in one
 // transaction) and prints; the others start without.
-func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out io.Writer) error {
+// hash hashes the admin's password (secret.HashPassword; tests pass a cheaper
+// one, since PBKDF2 at full cost takes seconds under the race detector).
+func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out io.Writer, hash func(string) (string, error)) error {
 	n, err := store.CountUsers(ctx)
 	if err != nil {
 		return fmt.Errorf("bootstrap: count users: %w", err)
@@ -30,11 +32,11 @@ func bootstrap(ctx context.Context, store hookhub.Store, c *config.Config, out i
 		rand.Read(b)
 		password, generatedPW = base64.RawURLEncoding.EncodeToString(b), true
 	}
-	hash, err := secret.HashPassword(password)
+	pwHash, err := hash(password)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
-	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: hash, Role: hookhub.RoleAdmin}
+	user := &hookhub.User{ID: hookhub.NewID(hookhub.PrefixUser), Username: "admin", PasswordHash: pwHash, Role: hookhub.RoleAdmin}
 	full, generatedKey := c.AdminAPIKey.Reveal(), false
 	var id string
 	if full == "" {

@@ -86,6 +86,11 @@ func freshPostgres(t *testing.T, base string) string {
 	return u
 }
 
+// quickHash hashes the bootstrap admin's password at a low cost: at full
+// cost PBKDF2 takes seconds per hub under the race detector. CheckPassword
+// reads the cost from the hash, so the admin can still log in.
+func quickHash(pw string) (string, error) { return secret.HashPasswordIterations(pw, 1000) }
+
 func startHub(t *testing.T, databaseURL string) *testHub {
 	t.Helper()
 	return startHubWith(t, databaseURL, nil)
@@ -102,7 +107,7 @@ func startHubWith(t *testing.T, databaseURL string, setup func(*Main)) *testHub 
 		OutboundAllow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
 	}
 	c := &clock{}
-	m := &Main{Config: cfg, Now: c.now}
+	m := &Main{Config: cfg, Now: c.now, hashPassword: quickHash}
 	if setup != nil {
 		setup(m)
 	}

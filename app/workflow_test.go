@@ -295,6 +295,13 @@ func TestWorkflowSyncOutcomes(t *testing.T) {
 	if len(done.Steps) != 1 || done.Steps[0].Status != "succeeded" {
 		t.Errorf("run after the timeout = %+v", done)
 	}
+	_, _, metrics := hook(t, "GET", h.url+"/metrics", nil, "")
+	for _, want := range []string{`hookhub_workflow_runs_total{status="succeeded"} 2`, `hookhub_workflow_runs_total{status="failed"} 1`,
+		`hookhub_workflow_step_duration_seconds_count{status="failed",type="http_request"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }
 
 func TestWorkflowAsyncActs(t *testing.T) {

@@ -45,11 +45,19 @@ func (s *Server) caller(r *http.Request, session bool) (access.Caller, error) {
 			return s.access.Authenticate(r.Context(), tok)
 		}
 	}
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	token, ok := bearerToken(h)
+	if !ok {
 		return access.Caller{}, hookhub.Errorf(hookhub.EUNAUTHORIZED, "missing API key: send Authorization: Bearer <key>")
 	}
 	return s.access.AuthenticateKey(r.Context(), token)
+}
+
+// bearerToken reads "Bearer <token>"; the scheme is case-insensitive, as
+// every HTTP auth scheme is (RFC 9110 §11.1).
+func bearerToken(header string) (string, bool) {
+	scheme, token, _ := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
 // actor returns who is acting in this request.

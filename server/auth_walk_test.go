@@ -55,6 +55,9 @@ var credentials = []credential{
 	{name: "responder key", header: func(k walkKeys) string { return "Bearer " + k.responder },
 		allowed: roleAllows(hookhub.RoleResponder), wantStatus: http.StatusForbidden, wantCode: "forbidden"},
 	{name: "admin key", header: func(k walkKeys) string { return "Bearer " + k.admin }, allowed: always},
+	{name: "admin key, lower-case scheme", header: func(k walkKeys) string { return "bearer " + k.admin }, allowed: always},
+	{name: "admin key, upper-case scheme", header: func(k walkKeys) string { return "BEARER " + k.admin }, allowed: always},
+	{name: "bearer without a space", header: func(k walkKeys) string { return "Bearer" + k.admin }, allowed: never, wantStatus: http.StatusUnauthorized},
 }
 
 // roleAllows admits the routes a caller with role may call.

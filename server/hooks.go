@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/alert"
+	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/mediatype"
 	"github.com/hookhub/hookhub/verify"
 	"github.com/hookhub/hookhub/web"
@@ -16,19 +19,8 @@ import (
 // handleHook receives a webhook at /hooks/{key}, /hooks/{key}/ or
 // /hooks/{type}/{key}/. It answers 2xx only after the event is committed.
 func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
-	key, typ, ok := hookPath(r.URL.Path)
-	if !ok {
-		web.Error(w, r, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint"))
-		return
-	}
-	cs, err := s.sources.get(r.Context(), key)
-	if err == nil && typ != "" && typ != cs.src.Type {
-		err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
-	}
+	cs, err := s.endpoint(r)
 	if err != nil {
-		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
-			err = hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
-		}
 		web.Error(w, r, err)
 		return
 	}
@@ -52,20 +44,12 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, hookhub.Errorf(hookhub.EMETHOD, "method %s not allowed; use %s", r.Method, strings.Join(src.AllowedMethods, " or ")))
 		return
 	}
-	body, err := readBody(w, r, src.MaxBodyBytes)
+	body, err := readAcceptable(w, r, src)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	ev.Body = body
-	// The media type is checked before the signature: a body the source
-	// can never accept gets 415 whatever its signature says.
-	if ct := r.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
-		if err := mediatype.Check(ct, src.ContentTypes); err != nil {
-			web.Error(w, r, err)
-			return
-		}
-	}
 	if err := s.verifyRequest(r, cs, body); err != nil {
 		ev.Verification.Result, ev.Verification.Reason = hookhub.VerifyFailed, hookhub.ErrorMessage(err)
 		if c := verify.Challenge(err); c != "" {
@@ -74,35 +58,81 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, ev, 0, err)
 		return
 	}
-	decoded, err := s.understand(r, src, ev)
+	decoded, err := s.understand(src, ev)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	var alerts []hookhub.Alert
 	if src.Alert.Kind != "" {
-		if alerts, ok = s.readAlerts(w, r, src, decoded); !ok {
+		var ok bool
+		if alerts, ok = s.readAlerts(w, r, src, ev, decoded); !ok {
 			return
 		}
 	}
 	s.accept(w, r, src, ev, alerts, decoded, wf)
 }
 
-// hookPath splits /hooks/{key}[/] and /hooks/{type}/{key}/.
-func hookPath(p string) (key, typ string, ok bool) {
+// endpoint returns the source a request's path names, or ENOTFOUND when the
+// path names none: an unknown key, a type segment other than the source's,
+// or an intake path the source does not take.
+func (s *Server) endpoint(r *http.Request) (*cachedSource, error) {
+	notFound := hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
+	key, typ, sub, ok := hookPath(r.URL.Path)
+	if !ok {
+		return nil, notFound
+	}
+	cs, err := s.lookupSource(r, key)
+	if err != nil {
+		return nil, err
+	}
+	if (typ != "" && typ != cs.src.Type) || !alert.IntakePath(cs.src.Alert.Kind, sub) {
+		return nil, notFound
+	}
+	return cs, nil
+}
+
+// lookupSource finds the source with key within the store timeout. An
+// unknown key is ENOTFOUND; any other failure means the store could not
+// answer, and the sender is told to retry (503), never that the endpoint is
+// gone or that something broke for good.
+func (s *Server) lookupSource(r *http.Request, key string) (*cachedSource, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
+	defer cancel()
+	cs, err := s.sources.get(ctx, key)
+	switch hookhub.ErrorCode(err) {
+	case "":
+		return cs, nil
+	case hookhub.ENOTFOUND:
+		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
+	}
+	web.Logger(r).Error("ingest source lookup failed", "err", err)
+	return nil, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not look up the webhook endpoint; retry later")
+}
+
+// hookPath splits /hooks/{key}[/] and /hooks/{type}/{key}/, each optionally
+// followed by an alert intake's own path (sub), such as PagerDuty's
+// /v2/enqueue: clients of those APIs take a base URL and append it.
+func hookPath(p string) (key, typ, sub string, ok bool) {
 	rest, found := strings.CutPrefix(p, "/hooks/")
 	if !found {
-		return "", "", false
+		return "", "", "", false
 	}
 	rest = strings.TrimSuffix(rest, "/")
+	for _, s := range alert.IntakePaths {
+		if r, cut := strings.CutSuffix(rest, s); cut {
+			rest, sub = r, s
+			break
+		}
+	}
 	parts := strings.Split(rest, "/")
 	switch {
 	case len(parts) == 1 && parts[0] != "":
-		return parts[0], "", true
+		return parts[0], "", sub, true
 	case len(parts) == 2 && parts[0] != "" && parts[1] != "":
-		return parts[1], parts[0], true
+		return parts[1], parts[0], sub, true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 func methodAllowed(src *hookhub.Source, m string) bool {
@@ -112,6 +142,22 @@ func methodAllowed(src *hookhub.Source, m string) bool {
 		}
 	}
 	return false
+}
+
+// readAcceptable reads the body and checks its media type. The media type is
+// checked before the signature: a body the source can never accept gets 415
+// whatever its signature says.
+func readAcceptable(w http.ResponseWriter, r *http.Request, src *hookhub.Source) ([]byte, error) {
+	body, err := readBody(w, r, src.MaxBodyBytes)
+	if err != nil {
+		return nil, err
+	}
+	if ct := r.Header.Get("Content-Type"); len(body) > 0 || ct != "" {
+		if err := mediatype.Check(ct, src.ContentTypes); err != nil {
+			return nil, err
+		}
+	}
+	return body, nil
 }
 
 // readBody reads at most limit bytes, refusing a larger declared length before
@@ -125,6 +171,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge
+	} else if hookhub.ErrorCode(err) == hookhub.ETIMEOUT {
+		return nil, err // the body did not arrive in time: 408
 	} else if busy(err) {
 		return nil, err
 	} else if err != nil {
@@ -149,10 +197,13 @@ func (s *Server) newEvent(r *http.Request, cs *cachedSource) *hookhub.Event {
 	if _, none := cs.verifier.(*verify.None); none || scheme == "" {
 		result = hookhub.VerifyNone
 	}
+	// Credentials are masked here, before anything reads the event: it is
+	// stored, shown, streamed and forwarded as it is built now.
+	headers, query := ingest.Mask(src.Verification, r.Header, r.URL.RawQuery)
 	return &hookhub.Event{
 		ID: hookhub.NewID(hookhub.PrefixEvent), SourceID: src.ID, Status: hookhub.EventAccepted,
-		ReceivedAt: s.now().UTC(), Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-		Headers: r.Header, ClientIP: clientIP(r),
+		ReceivedAt: s.now().UTC(), Method: r.Method, Path: r.URL.Path, RawQuery: query,
+		Headers: headers, ClientIP: clientIP(r),
 		Verification: hookhub.VerificationResult{Scheme: scheme, Result: result},
 	}
 }

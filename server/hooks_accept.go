@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/hookhub/hookhub"
@@ -10,10 +11,11 @@ import (
 )
 
 // understand reads the event type, variables and provider delivery id of an
-// accepted request, and returns its body for the decisions that follow to
-// decode at most once. Invalid input stores nothing.
-func (s *Server) understand(r *http.Request, src *hookhub.Source, ev *hookhub.Event) (*ingest.Body, error) {
-	u, err := ingest.Understand(src, ingest.Request{Method: r.Method, Header: r.Header, RawQuery: r.URL.RawQuery, Body: ev.Body})
+// accepted request, from the event as it will be stored (credentials masked,
+// so no variable can keep one), and returns its body for the decisions that
+// follow to decode at most once. Invalid input stores nothing.
+func (s *Server) understand(src *hookhub.Source, ev *hookhub.Event) (*ingest.Body, error) {
+	u, err := ingest.Understand(src, ingest.Request{Method: ev.Method, Header: ev.Headers, RawQuery: ev.RawQuery, Body: ev.Body})
 	if err != nil {
 		return nil, err
 	}
@@ -21,15 +23,21 @@ func (s *Server) understand(r *http.Request, src *hookhub.Source, ev *hookhub.Ev
 	return u.Body, nil
 }
 
-// accept commits the event with its deliveries, applies its alerts, and
-// answers the source's configured response. Nothing is answered 2xx before
-// the commit.
+// accept commits the event with its deliveries, its workflow runs and the
+// incident changes of its alerts, all in one transaction, and answers the
+// source's configured response. Nothing is answered 2xx before the commit,
+// and nothing is answered but 2xx after it: the answer says what was
+// committed, so a sender never retries an alert that was already applied.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert,
 	body *ingest.Body, wf *workflowHook) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
+	defer cancel()
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
-	ne.Deliveries = s.routing.InboundDecoded(r.Context(), ev, src, body.JSON)
+	ne.Deliveries = s.routing.InboundDecoded(ctx, ev, src, body.JSON)
 	ne.Runs = wf.runs(s)
-	if err := s.committer.Submit(r.Context(), ne); err != nil {
+	var anns []*announcement
+	ne.Alerts, anns = s.alertInputs(ctx, src, ev, alerts)
+	if err := s.committer.Submit(ctx, ne); err != nil {
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 			// Deleted since it was looked up (perhaps by another process):
 			// nothing was stored, so the sender must not hear otherwise.
@@ -45,13 +53,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 		s.queued(ev)
 	}
 	s.stream.publish(ev)
-	if ev.Status == hookhub.EventAccepted && len(alerts) > 0 {
-		if err := s.applyAlerts(r.Context(), src, ev, alerts); err != nil {
-			web.Logger(r).Error("applying alerts failed", "source_id", src.ID, "event_id", ev.ID, "err", err)
-			web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not update incidents; retry later"))
-			return
-		}
-	}
+	s.alertsApplied(ne, anns)
 	if wf.answer(s, w, r, ne, body) {
 		return
 	}
@@ -89,7 +91,9 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, ev *hookhub.Even
 	if ev.Verification.Reason == "" {
 		ev.Verification.Reason = hookhub.ErrorMessage(cause)
 	}
-	if err := s.committer.Submit(r.Context(), &hookhub.NewEvent{Event: ev}); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
+	defer cancel()
+	if err := s.committer.Submit(ctx, &hookhub.NewEvent{Event: ev}); err != nil {
 		web.Logger(r).Warn("could not record rejected request", "err", err)
 	} else {
 		s.stream.publish(ev)

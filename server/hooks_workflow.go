@@ -21,6 +21,8 @@ type workflowHook struct {
 
 // workflowOf returns the workflow a source triggers, or nil.
 func (s *Server) workflowOf(ctx context.Context, src *hookhub.Source) (*workflowHook, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout) // a hung store answers 503 in seconds
+	defer cancel()
 	c, ok, err := s.workflows.Bound(ctx, src.ID)
 	if err != nil || !ok {
 		return nil, err

@@ -18,8 +18,9 @@ import (
 // readAlerts reads the alerts of an alert source's webhook before anything is
 // stored: a body that is not a valid alert is refused and changes nothing.
 // PagerDuty senders get PagerDuty's own error body.
-func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, body *ingest.Body) ([]hookhub.Alert, bool) {
-	alerts, err := alert.ParseDecoded(src.Alert, r.Header, body.Raw(), body.JSON)
+// The alerts are read from the event as stored, its credentials masked.
+func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub.Source, ev *hookhub.Event, body *ingest.Body) ([]hookhub.Alert, bool) {
+	alerts, err := alert.ParseDecoded(src.Alert, ev.Headers, body.Raw(), body.JSON)
 	if err == nil {
 		return alerts, true
 	}
@@ -33,16 +34,32 @@ func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub
 	return nil, false
 }
 
-// applyAlerts turns a stored event's alerts into incident changes, each
-// committed with the event announcing it. The sender has no answer yet: if
-// this fails it gets 503 and retries, so no alert is dropped.
-func (s *Server) applyAlerts(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) error {
-	for _, a := range alerts {
-		if _, err := s.applyAlert(ctx, src.ID, src.Name, ev.ID, ev.ReceivedAt, a); err != nil {
-			return err
+// alertInputs makes the store's input for each alert of an event, to be
+// applied in the event's own transaction, with the announcer that makes the
+// incident.* event of each change.
+func (s *Server) alertInputs(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) ([]*hookhub.AlertInput, []*announcement) {
+	if len(alerts) == 0 {
+		return nil, nil
+	}
+	ins := make([]*hookhub.AlertInput, len(alerts))
+	anns := make([]*announcement, len(alerts))
+	for i, a := range alerts {
+		anns[i] = s.announcer(ctx, src.Name)
+		ins[i] = &hookhub.AlertInput{Alert: a, SourceID: src.ID, EventID: ev.ID, At: ev.ReceivedAt,
+			ReopenWindow: s.reopenWindow, Announce: anns[i].make}
+	}
+	return ins, anns
+}
+
+// alertsApplied counts the committed incident changes of an event's alerts
+// and wakes the delivery of their announcements.
+func (s *Server) alertsApplied(ne *hookhub.NewEvent, anns []*announcement) {
+	for i, out := range ne.AlertOutcomes {
+		if out != nil && out.Change != nil && i < len(anns) {
+			s.metrics.Incidents.WithLabelValues(incident.EventType(out.Change)).Inc()
+			s.announced(anns[i].event)
 		}
 	}
-	return nil
 }
 
 // applyAlert applies one alert of a source, carried by a stored event, and

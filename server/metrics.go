@@ -1,10 +1,12 @@
 package server
 
 import (
-	"github.com/hookhub/hookhub/limit"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/hookhub/hookhub/limit"
+	"github.com/hookhub/hookhub/workflow"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -19,6 +21,8 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	Ingested  *prometheus.CounterVec
 	Incidents *prometheus.CounterVec
+	runs      *prometheus.CounterVec
+	steps     *prometheus.HistogramVec
 }
 
 // NewMetrics registers the Go runtime, process and HTTP collectors.
@@ -38,11 +42,18 @@ func NewMetrics() *Metrics {
 		Incidents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hookhub_incident_changes_total", Help: "Incident changes caused by alerts, by event (incident.triggered, incident.resolved, …).",
 		}, []string{"event"}),
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hookhub_workflow_runs_total", Help: "Workflow runs finished, by status (succeeded, failed).",
+		}, []string{"status"}),
+		steps: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "hookhub_workflow_step_duration_seconds", Help: "Workflow steps run, by node type and status, and how long each took.",
+			Buckets: []float64{.0001, .0005, .001, .005, .01, .05, .1, .5, 1, 5, 30},
+		}, []string{"type", "status"}),
 	}
 	m.Registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency, m.Ingested, m.Incidents,
+		m.requests, m.latency, m.Ingested, m.Incidents, m.runs, m.steps,
 	)
 	return m
 }
@@ -50,6 +61,17 @@ func NewMetrics() *Metrics {
 func (m *Metrics) observe(route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// WorkflowObserver returns the hooks a workflow runner reports finished
+// runs and steps to.
+func (m *Metrics) WorkflowObserver() workflow.Observer {
+	return workflow.Observer{
+		Run: func(status string) { m.runs.WithLabelValues(status).Inc() },
+		Step: func(typ, status string, d time.Duration) {
+			m.steps.WithLabelValues(typ, status).Observe(d.Seconds())
+		},
+	}
 }
 
 // Handler serves the registry in the Prometheus text format.

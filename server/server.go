@@ -37,6 +37,15 @@ type Options struct {
 	Queued func(*hookhub.Event)
 	// Sender sends one delivery at once ("send test alert").
 	Sender Sender
+	// StoreTimeout bounds each step of ingest that waits for the store (the
+	// source lookup, the commit), so a hung database answers senders 503 in
+	// seconds rather than never. Default 5s; the committer's own timeout
+	// should be no longer.
+	StoreTimeout time.Duration
+	// BodyTimeout bounds the time a client has, after its headers, to send
+	// its request body; a body that has not arrived then is answered 408.
+	// Default 30s.
+	BodyTimeout time.Duration
 	// Routing is the destination table events are routed with; nil makes
 	// one. It may be shared with the delivery engine.
 	Routing *routing.Table
@@ -55,6 +64,17 @@ type Options struct {
 	// negative means never reopen.
 	ReopenWindow time.Duration
 }
+
+// DefaultStoreTimeout is how long ingest waits for the store in one step.
+// Senders commonly give up after 10 to 30 seconds (GitHub after 10), so a
+// lookup and a commit together stay under that.
+const DefaultStoreTimeout = 5 * time.Second
+
+// DefaultBodyTimeout is how long a client has to send a request body after
+// its headers. Webhook senders post whole bodies at once and give up on an
+// answer within 10 to 30 seconds, so a body still trickling in after this is
+// not one a sender is waiting on.
+const DefaultBodyTimeout = 30 * time.Second
 
 // Sender sends one delivery now and records the attempt.
 type Sender interface {
@@ -79,6 +99,8 @@ type Server struct {
 	rates     *limit.Rates
 
 	reopenWindow time.Duration
+	storeTimeout time.Duration
+	bodyTimeout  time.Duration
 	routing      *routing.Table
 	workflows    *workflow.Runner
 	stream       *stream
@@ -106,8 +128,15 @@ func New(o Options) *Server {
 	if o.Queued == nil {
 		o.Queued = func(*hookhub.Event) { o.Notify() }
 	}
+	if o.StoreTimeout <= 0 {
+		o.StoreTimeout = DefaultStoreTimeout
+	}
+	if o.BodyTimeout <= 0 {
+		o.BodyTimeout = DefaultBodyTimeout
+	}
 	if o.Workflows == nil {
-		o.Workflows = workflow.New(workflow.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
+		o.Workflows = workflow.New(workflow.Options{Store: o.Store, Logger: o.Logger, Now: o.Now,
+			Observer: o.Metrics.WorkflowObserver()})
 	}
 	if o.Access == nil {
 		o.Access = access.New(access.Options{Store: o.Store, Logger: o.Logger, Now: o.Now})
@@ -126,6 +155,8 @@ func New(o Options) *Server {
 	}
 	s := &Server{
 		reopenWindow: o.ReopenWindow,
+		storeTimeout: o.StoreTimeout,
+		bodyTimeout:  o.BodyTimeout,
 		store:        o.Store,
 		log:          o.Logger,
 		metrics:      o.Metrics,
@@ -266,16 +297,17 @@ type Mount struct {
 	Handler      http.Handler
 }
 
-// Handler returns the whole HTTP handler: request ID → recovery → mux, with
-// each route instrumented and, under /api/v1, authenticated; mounts (the
-// console) are served from the same mux.
+// Handler returns the whole HTTP handler: request ID → recovery → body
+// deadline → text-only paths and API queries → mux, with each route
+// instrumented and, under /api/v1, authenticated; mounts (the console) are
+// served from the same mux.
 func (s *Server) Handler(mounts ...Mount) http.Handler {
 	mux := s.apiMux()
 	for _, m := range mounts {
 		pattern := m.Method + " " + m.Path
 		mux.Handle(pattern, s.instrument(pattern, false, m.Handler))
 	}
-	return web.RequestID(s.log)(web.Recover(web.TextOnly("/api/", s.jsonNoMatch(mux))))
+	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(web.TextOnly("/api/", s.jsonNoMatch(mux)))))
 }
 
 // apiMux routes the API and ingest.

@@ -3,7 +3,6 @@ package signing
 import (
 	"encoding/hex"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -12,41 +11,28 @@ import (
 // DefaultHubHeader is the header hub-signature uses unless configured.
 const DefaultHubHeader = "X-Hub-Signature-256"
 
-// listSep joins signatures made with several secrets during a rotation. It is
-// the HTTP list separator (RFC 9110 §5.3), so receivers that split on "," and
-// trim see the same values as if the header had been sent twice.
-const listSep = ", "
-
 // HubSignature signs like GitHub: "sha256=<hex HMAC-SHA256 of the body>"
-// under the secret used as is. During a rotation the header holds one such
-// value per secret, current first, joined by ", ".
+// under the secret used as is, in one header holding exactly one signature.
+// GitHub's verifiers (octokit's verify, go-github's ValidateSignature) read
+// the header as one value, so two signatures in it verify with neither
+// secret. A rotation therefore switches to the new secret at once, as GitHub
+// itself does when a webhook's secret changes: the receiver accepts the old
+// and the new secret while it changes over, and deliveries refused meanwhile
+// are retried.
 type HubSignature struct {
 	header string
-	keys   [][]byte
+	key    []byte
 }
 
 var _ Signer = (*HubSignature)(nil)
 
 func newHubSignature(cfg hookhub.SigningConfig, secrets []string) (Signer, error) {
-	return &HubSignature{header: orDefault(cfg.Header, DefaultHubHeader), keys: rawKeys(secrets)}, nil
+	return &HubSignature{header: orDefault(cfg.Header, DefaultHubHeader), key: []byte(secrets[0])}, nil
 }
 
-// Sign sets the signature header.
+// Sign sets the signature header, made with the current secret.
 func (s *HubSignature) Sign(h http.Header, _ string, _ time.Time, body []byte) {
-	sigs := make([]string, len(s.keys))
-	for i, key := range s.keys {
-		sigs[i] = "sha256=" + hex.EncodeToString(mac(key, body))
-	}
-	h.Set(s.header, strings.Join(sigs, listSep))
-}
-
-// rawKeys uses each secret's bytes as the HMAC key, as GitHub and Zendesk do.
-func rawKeys(secrets []string) [][]byte {
-	keys := make([][]byte, len(secrets))
-	for i, s := range secrets {
-		keys[i] = []byte(s)
-	}
-	return keys
+	h.Set(s.header, "sha256="+hex.EncodeToString(mac(s.key, body)))
 }
 
 func orDefault(s, def string) string {

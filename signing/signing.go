@@ -2,9 +2,12 @@
 // come from Hookhub and were not altered on the way.
 //
 // Each scheme is a small Signer registered by name. During a secret rotation
-// (PreviousSecret set and PreviousUntil still ahead) every request carries a
-// signature made with each secret, current first, so a receiver keeps
-// verifying whichever secret it knows until the old one expires.
+// (PreviousSecret set and PreviousUntil still ahead) a scheme whose header
+// holds a list of signatures (standard-webhooks) carries one made with each
+// secret, current first, so a receiver keeps verifying whichever secret it
+// knows until the old one expires. A scheme whose verifiers read exactly one
+// signature (hub-signature, timestamp-body) signs with the current secret
+// alone: a joined pair would verify nowhere.
 package signing
 
 import (

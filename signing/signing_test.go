@@ -1,7 +1,13 @@
 package signing_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
+	"hash"
 	"net/http"
 	"strings"
 	"testing"
@@ -143,7 +149,7 @@ func TestStandardWebhooksVerifiesWithOfficialLibrary(t *testing.T) {
 	}
 }
 
-func TestRotationJoinsSignatures(t *testing.T) {
+func TestRotationSignatures(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	until := now.Add(time.Minute)
@@ -154,16 +160,19 @@ func TestRotationJoinsSignatures(t *testing.T) {
 		sep    string
 		want   int
 	}{
-		{"standard webhooks", hookhub.SigningConfig{Secret: "whsec_AAAA", PreviousSecret: "whsec_BBBB", PreviousUntil: until}, "webhook-signature", " ", 2},
-		{"hub signature", hookhub.SigningConfig{Scheme: hookhub.SignHubSignature, Secret: "a", PreviousSecret: "b", PreviousUntil: until}, "X-Hub-Signature-256", ", ", 2},
-		{"timestamp body", hookhub.SigningConfig{Scheme: hookhub.SignTimestampBody, Secret: "a", PreviousSecret: "b", PreviousUntil: until}, "X-Hookhub-Signature", ", ", 2},
-		{"no previous until", hookhub.SigningConfig{Scheme: hookhub.SignHubSignature, Secret: "a", PreviousSecret: "b"}, "X-Hub-Signature-256", ", ", 1},
-		{"no previous secret", hookhub.SigningConfig{Scheme: hookhub.SignHubSignature, Secret: "a", PreviousUntil: until}, "X-Hub-Signature-256", ", ", 1},
+		{"standard webhooks lists both", hookhub.SigningConfig{Secret: "whsec_AAAA", PreviousSecret: "whsec_BBBB", PreviousUntil: until}, "webhook-signature", " ", 2},
+		{"hub signature carries one", hookhub.SigningConfig{Scheme: hookhub.SignHubSignature, Secret: "a", PreviousSecret: "b", PreviousUntil: until}, "X-Hub-Signature-256", ",", 1},
+		{"timestamp body carries one", hookhub.SigningConfig{Scheme: hookhub.SignTimestampBody, Secret: "a", PreviousSecret: "b", PreviousUntil: until}, "X-Hookhub-Signature", ",", 1},
+		{"no previous until", hookhub.SigningConfig{Secret: "whsec_AAAA", PreviousSecret: "whsec_BBBB"}, "webhook-signature", " ", 1},
+		{"no previous secret", hookhub.SigningConfig{Secret: "whsec_AAAA", PreviousUntil: until}, "webhook-signature", " ", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := sign(t, tt.cfg, now, "id", now, "body")
+			if vs := h.Values(tt.header); len(vs) != 1 {
+				t.Fatalf("%s sent %d times, want once", tt.header, len(vs))
+			}
 			parts := strings.Split(h.Get(tt.header), tt.sep)
 			if len(parts) != tt.want || parts[0] == "" {
 				t.Fatalf("%s = %q, want %d values", tt.header, h.Get(tt.header), tt.want)
@@ -176,6 +185,57 @@ func TestRotationJoinsSignatures(t *testing.T) {
 				t.Errorf("first value %q, want current secret's %q", parts[0], first)
 			}
 		})
+	}
+}
+
+// githubValidate checks a signature header as go-github's ValidateSignature
+// does: split at the first "=", pick the hash by its name, hex-decode the
+// rest, compare the MAC.
+func githubValidate(signature string, payload, secret []byte) bool {
+	name, sig, ok := strings.Cut(signature, "=")
+	hashes := map[string]func() hash.Hash{"sha1": sha1.New, "sha256": sha256.New, "sha512": sha512.New}
+	h, known := hashes[name]
+	if !ok || !known {
+		return false
+	}
+	want, err := hex.DecodeString(sig)
+	if err != nil {
+		return false
+	}
+	m := hmac.New(h, secret)
+	m.Write(payload)
+	return hmac.Equal(want, m.Sum(nil))
+}
+
+// octokitVerify checks a signature header as @octokit/webhooks-methods'
+// verify does: the whole header must equal "sha256=" and the hex MAC.
+func octokitVerify(secret, payload, signature string) bool {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(payload))
+	return hmac.Equal([]byte(signature), []byte("sha256="+hex.EncodeToString(m.Sum(nil))))
+}
+
+// TestHubSignatureRotationVerifiesWithGitHubLibraries signs during a
+// rotation: GitHub's own verifiers must accept the request with the new
+// secret, and a receiver that accepts both secrets must keep working.
+func TestHubSignatureRotationVerifiesWithGitHubLibraries(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	body := `{"action":"opened"}`
+	cfg := hookhub.SigningConfig{Scheme: hookhub.SignHubSignature, Secret: "new-secret", PreviousSecret: "old-secret", PreviousUntil: now.Add(time.Hour)}
+	sig := sign(t, cfg, now, "dlv_1", now, body).Get("X-Hub-Signature-256")
+	if !githubValidate(sig, []byte(body), []byte("new-secret")) || !octokitVerify("new-secret", body, sig) {
+		t.Fatalf("GitHub's verifiers refuse %q with the new secret", sig)
+	}
+	if githubValidate(sig, []byte(body), []byte("old-secret")) || octokitVerify("old-secret", body, sig) {
+		t.Fatalf("%q verifies with the old secret: the header is not the new secret's alone", sig)
+	}
+	acceptsBoth := func(sig string) bool {
+		return githubValidate(sig, []byte(body), []byte("new-secret")) || githubValidate(sig, []byte(body), []byte("old-secret"))
+	}
+	before := sign(t, hookhub.SigningConfig{Scheme: hookhub.SignHubSignature, Secret: "old-secret"}, now, "dlv_1", now, body)
+	if !acceptsBoth(before.Get("X-Hub-Signature-256")) || !acceptsBoth(sig) {
+		t.Fatal("a receiver accepting both secrets does not verify before and during the rotation")
 	}
 }
 

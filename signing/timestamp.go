@@ -3,7 +3,6 @@ package signing
 import (
 	"encoding/base64"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -17,12 +16,13 @@ const (
 
 // TimestampBody signs like Zendesk: base64 HMAC-SHA256 over the RFC 3339 UTC
 // timestamp followed directly by the body, under the secret used as is. The
-// timestamp goes in its own header. During a rotation the signature header
-// holds one value per secret, current first, joined by ", ".
+// timestamp goes in its own header. Like HubSignature it carries exactly one
+// signature, made with the current secret, since its verifiers decode the
+// header as one base64 value; see HubSignature for how it rotates.
 type TimestampBody struct {
 	header   string
 	tsHeader string
-	keys     [][]byte
+	key      []byte
 }
 
 var _ Signer = (*TimestampBody)(nil)
@@ -31,17 +31,13 @@ func newTimestampBody(cfg hookhub.SigningConfig, secrets []string) (Signer, erro
 	return &TimestampBody{
 		header:   orDefault(cfg.Header, DefaultTimestampBodyHeader),
 		tsHeader: orDefault(cfg.TimestampHeader, DefaultTimestampBodyTSHeader),
-		keys:     rawKeys(secrets),
+		key:      []byte(secrets[0]),
 	}, nil
 }
 
 // Sign sets the signature and timestamp headers.
 func (s *TimestampBody) Sign(h http.Header, _ string, ts time.Time, body []byte) {
 	stamp := ts.UTC().Format(time.RFC3339)
-	sigs := make([]string, len(s.keys))
-	for i, key := range s.keys {
-		sigs[i] = base64.StdEncoding.EncodeToString(mac(key, []byte(stamp), body))
-	}
-	h.Set(s.header, strings.Join(sigs, listSep))
+	h.Set(s.header, base64.StdEncoding.EncodeToString(mac(s.key, []byte(stamp), body)))
 	h.Set(s.tsHeader, stamp)
 }

@@ -41,7 +41,7 @@ func TestSecretsAtRest(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hookhub.db")
 	s := open(t, path)
 	secrets := []string{"src-secret-4d1b", "src-previous-77a0", "src-password-91c3",
-		"dst-header-value-0be2", "dst-signing-5e6f", "dst-signing-previous-c8d9"}
+		"dst-header-value-0be2", "dst-signing-5e6f", "dst-signing-previous-c8d9", "wf-node-header-3a7e"}
 	src := &hookhub.Source{Name: "s", Type: hookhub.SourceGeneric, Key: "key-1", Active: true,
 		Verification: hookhub.Verification{Scheme: "basic", Secret: secrets[0], PreviousSecret: secrets[1],
 			Username: "visible-username", Password: secrets[2]}}
@@ -55,9 +55,17 @@ func TestSecretsAtRest(t *testing.T) {
 	if err := s.CreateDestination(ctx, dst); err != nil {
 		t.Fatal(err)
 	}
+	wf := &hookhub.Workflow{Name: "w", SourceID: src.ID, Start: "call", Nodes: []hookhub.Node{{ID: "call",
+		Type: hookhub.NodeHTTPRequest, URL: "https://example.com", Headers: map[string]string{"Authorization": secrets[6]}}}}
+	if err := s.CreateWorkflow(ctx, wf, nil); err != nil {
+		t.Fatal(err)
+	}
 	// Read them back before closing, so the test fails if they were not stored.
 	if got, err := s.GetDestination(ctx, dst.ID); err != nil || got.Headers["Authorization"] != secrets[3] {
 		t.Fatalf("secrets did not round-trip: %v", err)
+	}
+	if got, err := s.GetWorkflow(ctx, wf.ID); err != nil || got.Nodes[0].Headers["Authorization"] != secrets[6] {
+		t.Fatalf("workflow secrets did not round-trip: %v", err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

@@ -126,6 +126,9 @@ func sqliteCode(err error) string {
 	case sqliteConstraintForeignKey:
 		return hookhub.EINVALID
 	}
+	if sqliteUnavailable(e.Code()) {
+		return hookhub.EUNAVAILABLE
+	}
 	return ""
 }
 
@@ -142,6 +145,9 @@ func postgresCode(err error) string {
 		return hookhub.EINVALID
 	case "22021", "22P05": // character_not_in_repertoire, untranslatable_character: NUL or bad UTF-8
 		return codeText
+	}
+	if postgresUnavailable(e.SQLState()) {
+		return hookhub.EUNAVAILABLE
 	}
 	return ""
 }

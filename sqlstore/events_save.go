@@ -29,11 +29,20 @@ func (s *Store) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) error
 		return err
 	}
 	var outcomes []eventOutcome
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		outcomes, err = s.saveEvents(ctx, tx, batch, rows)
-		return err
-	})
+	for try := 1; ; try++ {
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			outcomes, err = s.saveEvents(ctx, tx, batch, rows)
+			return err
+		})
+		// An alert that lost a race for the one open incident of its
+		// fingerprint (another process committed it first) finds the
+		// winner's incident when tried again, as in ApplyAlert.
+		if err != nil && hookhub.ErrorCode(err) == hookhub.ECONFLICT && hasAlerts(batch) && try < maxAlertTries {
+			continue
+		}
+		break
+	}
 	if err != nil {
 		return s.check(err, "save events")
 	}
@@ -81,6 +90,7 @@ func (s *Store) encodeEvents(batch []*hookhub.NewEvent) ([][]any, error) {
 type eventOutcome struct {
 	duplicateOf string
 	kept        []*hookhub.Delivery
+	alerts      []*hookhub.AlertOutcome
 	runs        []*hookhub.WorkflowRun
 }
 
@@ -90,7 +100,37 @@ func (o eventOutcome) applyTo(ne *hookhub.NewEvent) {
 		ne.Event.DuplicateOf = o.duplicateOf
 	}
 	ne.Deliveries = o.kept
+	ne.AlertOutcomes = o.alerts
 	ne.Runs = o.runs
+}
+
+func hasAlerts(batch []*hookhub.NewEvent) bool {
+	for _, ne := range batch {
+		if len(ne.Alerts) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// applyAlerts applies the alerts of the stored, accepted events of a batch in
+// its transaction, after the events themselves are in: each timeline entry
+// refers to its event.
+func (s *Store) applyAlerts(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, stored []bool, out []eventOutcome) error {
+	for i, ne := range batch {
+		if !stored[i] || out[i].duplicateOf != "" || ne.Event.Status != hookhub.EventAccepted {
+			continue
+		}
+		for _, in := range ne.Alerts {
+			in.EventID = ne.Event.ID
+			o, err := s.applyAlertIn(ctx, tx, in, s.stamp(in.At))
+			if err != nil {
+				return err
+			}
+			out[i].alerts = append(out[i].alerts, o)
+		}
+	}
+	return nil
 }
 
 func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, eventRows [][]any) ([]eventOutcome, error) {
@@ -122,7 +162,10 @@ func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.New
 	if err := s.insertDeliveries(ctx, tx, batch, stored, out); err != nil {
 		return nil, err
 	}
-	return out, s.insertEventRuns(ctx, tx, batch, stored, out)
+	if err := s.insertEventRuns(ctx, tx, batch, stored, out); err != nil {
+		return nil, err
+	}
+	return out, s.applyAlerts(ctx, tx, batch, stored, out)
 }
 
 // insertEventRuns stores the workflow runs of the stored events that are

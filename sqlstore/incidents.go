@@ -38,13 +38,8 @@ func (s *Store) ApplyAlert(ctx context.Context, in *hookhub.AlertInput) (*hookhu
 		var out *hookhub.AlertOutcome
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
-			if out, err = s.applyAlert(ctx, tx, in, at); err != nil {
-				return err
-			}
-			if out.Change == nil {
-				return nil
-			}
-			return s.announce(ctx, tx, in.Announce, out.Incident, out.Change)
+			out, err = s.applyAlertIn(ctx, tx, in, at)
+			return err
 		})
 		if err != nil && hookhub.ErrorCode(err) == hookhub.ECONFLICT && try < maxAlertTries {
 			continue
@@ -54,6 +49,16 @@ func (s *Store) ApplyAlert(ctx context.Context, in *hookhub.AlertInput) (*hookhu
 		}
 		return out, nil
 	}
+}
+
+// applyAlertIn applies one alert and stores the event announcing its change,
+// in tx.
+func (s *Store) applyAlertIn(ctx context.Context, tx *sql.Tx, in *hookhub.AlertInput, at time.Time) (*hookhub.AlertOutcome, error) {
+	out, err := s.applyAlert(ctx, tx, in, at)
+	if err != nil || out.Change == nil {
+		return out, err
+	}
+	return out, s.announce(ctx, tx, in.Announce, out.Incident, out.Change)
 }
 
 func (s *Store) applyAlert(ctx context.Context, tx *sql.Tx, in *hookhub.AlertInput, at time.Time) (*hookhub.AlertOutcome, error) {

@@ -67,7 +67,8 @@ func (s *Store) Close() error {
 func (s *Store) q(query string) string { return s.d.rebind(query) }
 
 // check turns a driver error into a domain error where one applies (unique
-// and foreign key violations) and adds context to any other.
+// and foreign key violations, an unavailable database) and adds context to
+// any other.
 func (s *Store) check(err error, op string) error {
 	if err == nil {
 		return nil
@@ -79,6 +80,11 @@ func (s *Store) check(err error, op string) error {
 		return hookhub.Errorf(hookhub.EINVALID, "%s: refers to something that does not exist", op)
 	case codeText:
 		return hookhub.Errorf(hookhub.EINVALID, "%s: text must be UTF-8 without NUL characters", op)
+	case hookhub.EUNAVAILABLE:
+		return fmt.Errorf("%w: %s: %w", errUnavailable, op, err)
+	}
+	if hookhub.ErrorCode(err) == hookhub.EINTERNAL && unavailable(err) {
+		return fmt.Errorf("%w: %s: %w", errUnavailable, op, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) hookhub.Store) {
 	for _, group := range [][]test{
 		readyTests, sourceTests, destinationTests, eventTests, dedupTests,
 		queueTests, attemptTests, leaseTests, updateTests, requeueTests, pruneTests, userTests, bootstrapTests, incidentTests,
+		alertEventTests,
 		workflowTests, runTests, statsTests, orderingTests,
 	} {
 		all = append(all, group...)

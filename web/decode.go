@@ -62,11 +62,14 @@ func Unmarshal(raw []byte, v any) error {
 }
 
 // readError turns a failed body read into ETOOLARGE (with tooLarge as the
-// message) or EINVALID.
+// message), ETIMEOUT (the body did not arrive in time) or EINVALID.
 func readError(err error, tooLarge string) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return hookhub.Errorf(hookhub.ETOOLARGE, "%s", tooLarge)
+	}
+	if hookhub.ErrorCode(err) == hookhub.ETIMEOUT {
+		return err
 	}
 	return hookhub.Errorf(hookhub.EINVALID, "could not read the request body")
 }

@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	hookhub.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
 	hookhub.EUNPROCESSABLE: http.StatusUnprocessableEntity,
 	hookhub.ERATELIMIT:     http.StatusTooManyRequests,
+	hookhub.ETIMEOUT:       http.StatusRequestTimeout,
 	hookhub.EINTERNAL:      http.StatusInternalServerError,
 	hookhub.EUNAVAILABLE:   http.StatusServiceUnavailable,
 }

@@ -46,7 +46,7 @@ func Compile(w *hookhub.Workflow) (*Compiled, error) {
 			return nil, err
 		}
 	}
-	g := graph{start: w.Start, order: ids(w.Nodes), nodes: c.nodes}
+	g := graph{start: w.Start, order: ids(w.Nodes), nodes: c.nodes, vars: varKeys(c.vars)}
 	if err := g.check(); err != nil {
 		return nil, err
 	}
@@ -100,6 +100,14 @@ func ids(nodes []hookhub.Node) []string {
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
 		out[i] = n.ID
+	}
+	return out
+}
+
+func varKeys(vs []hookhub.Variable) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.Alias
 	}
 	return out
 }

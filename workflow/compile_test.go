@@ -83,6 +83,12 @@ func TestCompileRefuses(t *testing.T) {
 			`node "check": "nodes.ok.output.status == 200" reads nodes.ok, which never runs before this node`},
 		{"reference to a sibling branch", func(w *hookhub.Workflow) { w.Nodes[2].Body = `{"x": {{ nodes.ok.output }}}` },
 			`node "fail": "nodes.ok.output" reads nodes.ok, which never runs before this node`},
+		{"unselected trigger variable", func(w *hookhub.Workflow) { w.Nodes[1].Body = `{"x": {{ trigger.vars.ordr }}}` },
+			`node "ok": "trigger.vars.ordr" reads trigger.vars.ordr, which trigger.parse does not select (it selects nothing)`},
+		{"unselected trigger variable by index", func(w *hookhub.Workflow) {
+			w.Trigger.Parse.Body = []hookhub.Variable{{Path: "order_id", Alias: "order"}}
+			w.Nodes[1].Body = `{"x": {{ trigger.vars['b.c'] }}}`
+		}, `reads trigger.vars.b.c, which trigger.parse does not select (it selects order)`},
 		{"reference to a field other than output", func(w *hookhub.Workflow) { w.Nodes[1].Body = `{"x": {{ nodes.check.result }}}` },
 			`reads nodes.check.result; a node has only output`},
 	}
@@ -103,7 +109,7 @@ func TestCompileNodeKinds(t *testing.T) {
 		node hookhub.Node
 		want string // "" for valid
 	}{
-		{hookhub.Node{Type: hookhub.NodeHTTPRequest, URL: "https://example.com/{{ trigger.body.id }}", Headers: map[string]string{"Authorization": "Bearer {{ trigger.vars.token }}"}}, ""},
+		{hookhub.Node{Type: hookhub.NodeHTTPRequest, URL: "https://example.com/{{ trigger.body.id }}", Headers: map[string]string{"Authorization": "Bearer {{ trigger.headers['x-token'] }}"}}, ""},
 		{hookhub.Node{Type: hookhub.NodeHTTPRequest}, "field url: is required"},
 		{hookhub.Node{Type: hookhub.NodeHTTPRequest, URL: "ftp://example.com"}, "field url: destination URL must start with http"},
 		{hookhub.Node{Type: hookhub.NodeHTTPRequest, URL: "https://example.com", Method: "TRACE"}, "field method: must be one of"},

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"runtime/debug"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -42,6 +43,14 @@ func (r *Runner) exec(ctx context.Context, c *Compiled, run *hookhub.WorkflowRun
 	if run.Outputs == nil {
 		run.Outputs = map[string]any{}
 	}
+	defer func() {
+		// A bug must not take the process down with every run in it, nor
+		// make the run resume into it again and again: the run fails.
+		if p := recover(); p != nil {
+			r.log.Error("workflow run panicked", "run_id", run.ID, "node", run.Node, "panic", p, "stack", string(debug.Stack()))
+			x.fail(ctx, run.Node, "internal error")
+		}
+	}()
 	for run.Node != "" {
 		if !x.step(ctx) {
 			return
@@ -49,7 +58,15 @@ func (r *Runner) exec(ctx context.Context, c *Compiled, run *hookhub.WorkflowRun
 	}
 	run.Status, run.FinishedAt, run.LeaseUntil = hookhub.RunSucceeded, r.o.Now(), time.Time{}
 	if x.save(ctx) {
+		x.finished()
 		x.reply(Answer{})
+	}
+}
+
+// finished reports a run that ended to the observer.
+func (x *execution) finished() {
+	if obs := x.r.o.Observer.Run; obs != nil {
+		obs(x.run.Status)
 	}
 }
 
@@ -76,6 +93,11 @@ func (x *execution) step(ctx context.Context) bool {
 	x.pending = append(x.pending, st)
 	if err != nil {
 		st.Status, st.Error = hookhub.StepFailed, err.Error()
+	}
+	if obs := r.o.Observer.Step; obs != nil {
+		obs(st.Type, st.Status, time.Since(clock))
+	}
+	if err != nil {
 		x.fail(ctx, id, err.Error())
 		return false
 	}
@@ -102,6 +124,7 @@ func (x *execution) fail(ctx context.Context, id, msg string) {
 	run.Status, run.Error, run.FailedNode = hookhub.RunFailed, msg, id
 	run.Node, run.FinishedAt, run.LeaseUntil = "", x.r.o.Now(), time.Time{}
 	if x.save(ctx) {
+		x.finished()
 		x.reply(Answer{Failed: true, FailedNode: id, Error: msg})
 	}
 }

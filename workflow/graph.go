@@ -15,6 +15,7 @@ type graph struct {
 	start string
 	order []string // node IDs as defined, for deterministic messages
 	nodes map[string]node
+	vars  []string // the keys trigger.parse selects into trigger.vars
 }
 
 func (g *graph) check() error {
@@ -116,12 +117,19 @@ func (g *graph) reachable(id string) map[string]bool {
 }
 
 // checkReferences checks that every nodes.<id> an expression reads names a
-// node that can run before the one reading it (has() may test any node).
+// node that can run before the one reading it (has() may test any node),
+// and every trigger.vars.<key> one that trigger.parse selects.
 func (g *graph) checkReferences() error {
 	before := g.ancestors()
 	for _, id := range g.order {
 		for _, prg := range g.nodes[id].programs() {
 			src := strings.TrimSpace(prg.Source())
+			for _, key := range varRefs(prg.AST()) {
+				if !slices.Contains(g.vars, key) {
+					return nodeError(id, hookhub.Errorf(hookhub.EINVALID, "%q reads trigger.vars.%s, which trigger.parse does not select%s",
+						src, key, selected(g.vars)))
+				}
+			}
 			for _, ref := range nodeRefs(prg.AST()) {
 				switch {
 				case g.nodes[ref.id] == nil:
@@ -219,4 +227,46 @@ func children(e ast.Expr) []ast.Expr {
 		return kids
 	}
 	return nil
+}
+
+// selected lists what trigger.parse selects, for a message.
+func selected(keys []string) string {
+	if len(keys) == 0 {
+		return " (it selects nothing)"
+	}
+	return " (it selects " + strings.Join(keys, ", ") + ")"
+}
+
+// varRefs finds the keys of trigger.vars an expression reads outside has().
+func varRefs(a *ast.AST) []string {
+	var keys []string
+	ast.PreOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		switch e.Kind() {
+		case ast.SelectKind:
+			sel := e.AsSelect()
+			if isTriggerVars(sel.Operand()) && !sel.IsTestOnly() {
+				keys = append(keys, sel.FieldName())
+			}
+		case ast.CallKind:
+			call := e.AsCall()
+			if call.FunctionName() == operators.Index && len(call.Args()) == 2 && isTriggerVars(call.Args()[0]) {
+				if key := call.Args()[1]; key.Kind() == ast.LiteralKind {
+					if s, ok := key.AsLiteral().Value().(string); ok {
+						keys = append(keys, s)
+					}
+				}
+			}
+		}
+	}))
+	return keys
+}
+
+// isTriggerVars reports whether e is trigger.vars.
+func isTriggerVars(e ast.Expr) bool {
+	if e.Kind() != ast.SelectKind {
+		return false
+	}
+	sel := e.AsSelect()
+	op := sel.Operand()
+	return sel.FieldName() == "vars" && op.Kind() == ast.IdentKind && op.AsIdent() == "trigger"
 }

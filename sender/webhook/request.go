@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/signing"
 	"github.com/hookhub/hookhub/transform"
@@ -128,7 +129,8 @@ var hopByHop = map[string]bool{
 	"Proxy-Connection": true,
 }
 
-// forwarded returns the event's original headers with the given names.
+// forwarded returns the event's original headers with the given names, but
+// not the credentials masked when the event was received.
 func forwarded(ev *hookhub.Event, names []string) http.Header {
 	h := http.Header{}
 	for _, name := range names {
@@ -137,8 +139,13 @@ func forwarded(ev *hookhub.Event, names []string) http.Header {
 			continue
 		}
 		for k, vs := range ev.Headers {
-			if strings.EqualFold(k, name) {
-				h[name] = append(h[name], vs...)
+			if !strings.EqualFold(k, name) {
+				continue
+			}
+			for _, v := range vs {
+				if !ingest.IsMasked(v) {
+					h[name] = append(h[name], v)
+				}
 			}
 		}
 	}
