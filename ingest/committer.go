@@ -50,8 +50,9 @@ type CommitterStats struct {
 
 // request is one Submit waiting for its outcome.
 type request struct {
-	ev   *hookhub.NewEvent
-	done chan error // buffered, so a writer never blocks on a caller
+	ev       *hookhub.NewEvent
+	deadline time.Time  // the caller's; zero when it has none
+	done     chan error // buffered, so a writer never blocks on a caller
 }
 
 // NewCommitter starts a Committer's writers; Close stops them.
@@ -74,9 +75,11 @@ func NewCommitter(store hookhub.Store, opts CommitterOptions) *Committer {
 }
 
 // Submit stores ev and returns once it is durable, or with the error that
-// kept it from being stored. ctx is honoured only until a writer takes the
-// event: from then on the caller waits for the real outcome, since the
-// event may already be committed. After Close it returns EUNAVAILABLE.
+// kept it from being stored. ctx's cancellation is honoured only until a
+// writer takes the event: from then on the caller waits for the real
+// outcome, since the event may already be committed. ctx's deadline also
+// bounds the transaction that stores it, so a hung database answers by
+// then. After Close it returns EUNAVAILABLE.
 func (c *Committer) Submit(ctx context.Context, ev *hookhub.NewEvent) error {
 	if ev == nil || ev.Event == nil {
 		return hookhub.Errorf(hookhub.EINVALID, "no event to store")
@@ -90,6 +93,7 @@ func (c *Committer) Submit(ctx context.Context, ev *hookhub.NewEvent) error {
 		return fmt.Errorf("ingest: not queued: %w", err)
 	}
 	r := &request{ev: ev, done: make(chan error, 1)}
+	r.deadline, _ = ctx.Deadline()
 	select {
 	case c.queue <- r:
 		return <-r.done
@@ -157,14 +161,19 @@ func (c *Committer) gather(first *request) []*request {
 // commit stores a batch in one transaction. If that fails, each event is
 // retried alone once, so one bad event does not fail the rest and each
 // caller learns its own event's outcome. A timeout is not retried: it says
-// the database is slow, not that an event is bad.
+// the database is slow, not that an event is bad. Requests whose callers'
+// deadlines passed while they queued are answered at once, unstored.
 func (c *Committer) commit(batch []*request) {
+	batch = c.dropExpired(batch, time.Now())
+	if len(batch) == 0 {
+		return
+	}
 	evs := make([]*hookhub.NewEvent, len(batch))
 	snaps := make([]snapshot, len(batch))
 	for i, r := range batch {
 		evs[i], snaps[i] = r.ev, take(r.ev)
 	}
-	err := c.save(evs)
+	err := c.save(evs, earliest(batch))
 	c.update(func(s *CommitterStats) {
 		s.Batches++
 		s.Events += int64(len(batch))
@@ -179,17 +188,50 @@ func (c *Committer) commit(batch []*request) {
 	}
 	for i, r := range batch {
 		snaps[i].restore(r.ev)
-		err := c.save([]*hookhub.NewEvent{r.ev})
+		err := c.save([]*hookhub.NewEvent{r.ev}, r.deadline)
 		c.update(func(s *CommitterStats) { s.Retried++; s.Failed += failures(err, 1) })
 		r.done <- err
 	}
 }
 
-// save runs one SaveEvents call with its own deadline. A panicking driver
-// becomes an error: otherwise the writer would die and strand every waiter.
-func (c *Committer) save(batch []*hookhub.NewEvent) (err error) {
+// dropExpired answers the requests whose deadline has passed and returns
+// the rest.
+func (c *Committer) dropExpired(batch []*request, now time.Time) []*request {
+	kept := batch[:0]
+	for _, r := range batch {
+		if !r.deadline.IsZero() && !now.Before(r.deadline) {
+			c.update(func(s *CommitterStats) { s.Failed++ })
+			r.done <- fmt.Errorf("ingest: not stored before the caller's deadline: %w", context.DeadlineExceeded)
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept
+}
+
+// earliest returns the soonest deadline of a batch's callers (zero if none
+// has one).
+func earliest(batch []*request) time.Time {
+	var first time.Time
+	for _, r := range batch {
+		if !r.deadline.IsZero() && (first.IsZero() || r.deadline.Before(first)) {
+			first = r.deadline
+		}
+	}
+	return first
+}
+
+// save runs one SaveEvents call bounded by the committer's Timeout and, when
+// set, the callers' earliest deadline. A panicking driver becomes an error:
+// otherwise the writer would die and strand every waiter.
+func (c *Committer) save(batch []*hookhub.NewEvent, deadline time.Time) (err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.Timeout)
 	defer cancel()
+	if !deadline.IsZero() {
+		var cancelDeadline context.CancelFunc
+		ctx, cancelDeadline = context.WithDeadline(ctx, deadline)
+		defer cancelDeadline()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("ingest: store panicked: %v", p)

@@ -31,7 +31,11 @@ func (f *fakeStore) SaveEvents(ctx context.Context, batch []*hookhub.NewEvent) e
 		f.entered <- struct{}{}
 	}
 	if f.gate != nil {
-		<-f.gate
+		select {
+		case <-f.gate:
+		case <-ctx.Done(): // as a driver gives up on a hung database
+			return ctx.Err()
+		}
 	}
 	time.Sleep(f.delay)
 	f.mu.Lock()
@@ -282,5 +286,46 @@ func TestCommitterRejectsNilEvent(t *testing.T) {
 	defer c.Close()
 	if err := c.Submit(context.Background(), &hookhub.NewEvent{}); hookhub.ErrorCode(err) != hookhub.EINVALID {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A hung database answers the caller by its own deadline, not the
+// committer's longer Timeout: senders give up after 10 s.
+func TestSaveEndsByCallersDeadline(t *testing.T) {
+	t.Parallel()
+	store := newFakeStore()
+	store.gate = make(chan struct{}) // never opens: the database hangs
+	c := NewCommitter(store, CommitterOptions{Timeout: time.Hour})
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := c.Submit(ctx, newEvent("x"))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Submit on a hung store = %v, want a deadline error", err)
+	}
+	if store.savedCount("x") != 0 {
+		t.Fatal("the event counts as saved")
+	}
+}
+
+func TestDropExpiredAnswersOnlyTheExpired(t *testing.T) {
+	t.Parallel()
+	c := &Committer{}
+	now := time.Now()
+	late := &request{ev: newEvent("late"), deadline: now.Add(-time.Millisecond), done: make(chan error, 1)}
+	open := &request{ev: newEvent("open"), deadline: now.Add(time.Second), done: make(chan error, 1)}
+	none := &request{ev: newEvent("none"), done: make(chan error, 1)}
+	kept := c.dropExpired([]*request{late, open, none}, now)
+	if len(kept) != 2 || kept[0] != open || kept[1] != none {
+		t.Fatalf("kept %d requests", len(kept))
+	}
+	if err := <-late.done; !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("expired request answered %v", err)
+	}
+	if got := earliest(kept); !got.Equal(open.deadline) {
+		t.Fatalf("earliest = %v, want %v", got, open.deadline)
+	}
+	if c.Stats().Failed != 1 {
+		t.Fatalf("failed = %d, want 1", c.Stats().Failed)
 	}
 }
