@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -39,32 +42,84 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func TestWebhookRequest(t *testing.T) {
-	wh := newWebhook("http://127.0.0.1:1/hooks/k", "s3cret")
-	now := time.Unix(1700000000, 123456789)
-	req, err := wh.NewReq(now)
+// sendOne builds one request of a sender and parses it as a server would.
+func sendOne(t *testing.T, send func([]byte, time.Time) []byte, now time.Time) (*http.Request, []byte) {
+	t.Helper()
+	raw := send(nil, now)
+	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		t.Fatalf("the request does not parse: %v\n%q", err, raw)
+	}
+	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(req.Body)
-	if len(body) != bodySize {
-		t.Errorf("body is %d bytes, want %d", len(body), bodySize)
-	}
-	if !json.Valid(body) {
-		t.Errorf("body is not JSON: %s", body)
-	}
-	mac := hmac.New(sha256.New, []byte("s3cret"))
+	return req, body
+}
+
+func checkSignature(t *testing.T, req *http.Request, body []byte, secret string) {
+	t.Helper()
+	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	if got, want := req.Header.Get("X-Hub-Signature-256"), "sha256="+hex.EncodeToString(mac.Sum(nil)); got != want {
 		t.Errorf("signature %q, want %q", got, want)
 	}
-	sent, ok := sendTime(body[:len(tsPrefix)+19])
-	if !ok || sent != now.UnixNano() {
-		t.Errorf("sendTime = %d, %v; want %d", sent, ok, now.UnixNano())
+}
+
+func TestWebhookRequest(t *testing.T) {
+	for _, size := range []int{minBodySize, defaultBodySize, 500, 4096} {
+		wh := newWebhook("http://127.0.0.1:1/hooks/k?x=1", "s3cret", size)
+		send := wh.newSender()
+		now := time.Unix(1700000000, 123456789)
+		req, body := sendOne(t, send, now)
+		if req.Method != "POST" || req.Host != "127.0.0.1:1" || req.URL.RequestURI() != "/hooks/k?x=1" {
+			t.Errorf("request line: %s %s, host %s", req.Method, req.URL.RequestURI(), req.Host)
+		}
+		if len(body) != size || req.ContentLength != int64(size) {
+			t.Errorf("body is %d bytes (Content-Length %d), want %d", len(body), req.ContentLength, size)
+		}
+		if !json.Valid(body) {
+			t.Errorf("body is not JSON: %s", body)
+		}
+		if req.Header.Get("X-GitHub-Event") != "push" || req.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("headers: %v", req.Header)
+		}
+		checkSignature(t, req, body, "s3cret")
+		sent, ok := sendTime(body[:len(tsPrefix)+19])
+		if !ok || sent != now.UnixNano() {
+			t.Errorf("sendTime = %d, %v; want %d", sent, ok, now.UnixNano())
+		}
+		// Another connection's sender shares the delivery-id sequence.
+		next, _ := sendOne(t, wh.to("http://127.0.0.2:2").newSender(), now)
+		if next.Header.Get("X-GitHub-Delivery") == req.Header.Get("X-GitHub-Delivery") {
+			t.Error("two requests share a delivery id; Hookhub would drop the second as a duplicate")
+		}
+		if next.Host != "127.0.0.2:2" {
+			t.Errorf("to() sent to %s", next.Host)
+		}
 	}
-	next, _ := wh.NewReq(now)
-	if next.Header.Get("X-GitHub-Delivery") == req.Header.Get("X-GitHub-Delivery") {
-		t.Error("two requests share a delivery id; Hookhub would drop the second as a duplicate")
+}
+
+func TestWebhookBodyCarriesDeliveryID(t *testing.T) {
+	wh := newWebhook("http://127.0.0.1:1/hooks/k", "s", defaultBodySize)
+	req, body := sendOne(t, wh.newSender(), time.Now())
+	var payload struct{ Delivery string }
+	if err := json.Unmarshal(body, &payload); err != nil {
+		t.Fatal(err)
+	}
+	// The ordered scenario keys deliveries on the number after the dash.
+	if payload.Delivery != req.Header.Get("X-GitHub-Delivery") || !strings.Contains(payload.Delivery, "-") {
+		t.Errorf("body delivery %q, header %q", payload.Delivery, req.Header.Get("X-GitHub-Delivery"))
+	}
+}
+
+func TestJSONPost(t *testing.T) {
+	p := newJSONPost("http://127.0.0.1:1/hooks/a", func(i int64) string { return fmt.Sprintf(`{"n":%d}`, i) })
+	s1, s2 := p.newSender(), p.newSender()
+	_, b0 := sendOne(t, s1, time.Now())
+	req, b1 := sendOne(t, s2, time.Now())
+	if string(b0) != `{"n":0}` || string(b1) != `{"n":1}` || req.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("bodies %s, %s; headers %v", b0, b1, req.Header)
 	}
 }
 
@@ -190,4 +245,10 @@ func TestFormatValue(t *testing.T) {
 			t.Errorf("formatValue(%v, %q) = %q, want %q", tt.v, tt.unit, got, tt.want)
 		}
 	}
+}
+
+func checkMAC(body []byte, secret, header string) bool {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return header == "sha256="+hex.EncodeToString(mac.Sum(nil))
 }
