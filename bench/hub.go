@@ -48,6 +48,10 @@ type hubOptions struct {
 	// processes on a database another one bootstrapped get the same key,
 	// which the database already holds.
 	APIKey string
+	// SecretKey is the master key for secrets at rest (base64 of 32 bytes);
+	// processes sharing a database must share it to read each other's
+	// source and destination secrets. Empty lets Hookhub generate one.
+	SecretKey string
 }
 
 // hub is a running Hookhub process.
@@ -92,6 +96,9 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 	}
 	cmd := exec.Command(o.Bin, args...)
 	cmd.Env = append(cleanEnv(), "HOOKHUB_ADMIN_API_KEY="+key, "HOOKHUB_ADMIN_PASSWORD="+adminPassword)
+	if o.SecretKey != "" {
+		cmd.Env = append(cmd.Env, "HOOKHUB_SECRET_KEY="+o.SecretKey)
+	}
 	logPath := filepath.Join(o.Dir, "hookhub.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,4 +252,61 @@ func checkMAC(body []byte, secret, header string) bool {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	return header == "sha256="+hex.EncodeToString(mac.Sum(nil))
+}
+
+// With wrk in the run, every ratio divides by wrk's baseline, the built-in
+// baseline included (how close that generator came).
+func TestReportRatiosAgainstWrk(t *testing.T) {
+	r := &report{}
+	r.add(&figure{Scenario: "baseline", Store: "net/http", Load: genBuiltin, Name: "requests/s", Value: 80000, Unit: "req/s", base: "rate"})
+	r.add(&figure{Scenario: "baseline", Store: "net/http", Load: genWrk, Name: "requests/s", Value: 100000, Unit: "req/s", base: "rate"})
+	r.add(&figure{Scenario: "ingest", Store: "sqlite", Load: genWrk, Name: "requests/s", Value: 50000, Unit: "req/s", base: "rate", Target: baselineAtLeast(0.5)})
+	r.add(&figure{Scenario: "fanout", Store: "sqlite", Load: genBuiltin, Name: "deliveries/s", Value: 20000, Unit: "deliveries/s", base: "rate"})
+	r.finish()
+	if r.RatioBase != genWrk {
+		t.Errorf("ratio base %q, want wrk", r.RatioBase)
+	}
+	want := []float64{0.8, 0, 0.5, 0.2}
+	for i, f := range r.Figures {
+		switch {
+		case i == 1 && f.Ratio != nil:
+			t.Error("wrk's baseline got a ratio to itself")
+		case i != 1 && (f.Ratio == nil || *f.Ratio != want[i]):
+			t.Errorf("%s %s ratio %v, want %v", f.Scenario, f.Load, f.Ratio, want[i])
+		}
+	}
+	if m := r.Figures[2].Met; m == nil || !*m {
+		t.Error("ingest at 0.5× of wrk's baseline should meet >= 0.5×")
+	}
+	var buf bytes.Buffer
+	if err := r.writeTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"vs baseline (wrk)", "load", "wrk", "built-in", "0.80×"} {
+		if !strings.Contains(buf.String(), s) {
+			t.Errorf("table lacks %q:\n%s", s, buf.String())
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	c, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.load != "auto" || c.wrkThreads != 2 || c.bodySize != defaultBodySize || !slices.Equal(c.scaleout, []int{1, 2, 3}) || !c.wants("scaleout") {
+		t.Errorf("defaults: %+v", c)
+	}
+	c, err = parseFlags([]string{"--load", "builtin", "--scaleout", "1, 3", "--body-size", "1000", "--only", "baseline,scaleout"})
+	if err != nil || c.load != "builtin" || !slices.Equal(c.scaleout, []int{1, 3}) || c.bodySize != 1000 || c.wants("ingest") {
+		t.Errorf("parsed %+v, %v", c, err)
+	}
+	for _, bad := range [][]string{
+		{"--load", "ab"}, {"--scaleout", "0"}, {"--scaleout", "x"}, {"--scaleout", ""}, {"--body-size", "10"},
+		{"--wrk-threads", "0"}, {"--only", "nope"},
+	} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("parseFlags(%q) took it", bad)
+		}
+	}
 }

@@ -160,7 +160,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		defer os.RemoveAll(tmp)
 	}
 	rep := &report{Started: started.UTC(), Host: hostInfo(), Settings: cfg.settings()}
-	b := &bench{cfg: cfg, tmp: tmp, rep: rep, empty: map[string]emptyRate{}}
+	b := &bench{cfg: cfg, tmp: tmp, rep: rep, empty: map[string]emptyRate{}, e2eRate: map[string]float64{}}
 	if err := b.chooseLoad(); err != nil {
 		return nil, err
 	}

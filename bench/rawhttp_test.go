@@ -69,10 +69,11 @@ type recorder struct {
 	status atomic.Int32
 }
 
-func newRecorder(t *testing.T, secret string) (*recorder, *httptest.Server) {
+// newRecorder starts it; configure, when set, changes the server first.
+func newRecorder(t *testing.T, secret string, configure ...func(*http.Server)) (*recorder, *httptest.Server) {
 	rec := &recorder{ids: map[string]int{}}
 	rec.status.Store(http.StatusAccepted)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		ok := checkMAC(body, secret, r.Header.Get("X-Hub-Signature-256"))
 		rec.mu.Lock()
@@ -86,6 +87,10 @@ func newRecorder(t *testing.T, secret string) (*recorder, *httptest.Server) {
 		w.WriteHeader(int(rec.status.Load()))
 		io.WriteString(w, answer)
 	}))
+	for _, c := range configure {
+		c(srv.Config)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return rec, srv
 }
@@ -156,13 +161,13 @@ func TestRunLoadSplitsConnectionsOverTargets(t *testing.T) {
 // saying so, costs reconnections but no errors.
 func TestRunLoadReconnects(t *testing.T) {
 	for _, announce := range []bool{true, false} {
-		rec, srv := newRecorder(t, "s")
-		srv.Config.SetKeepAlivesEnabled(!announce)
-		if !announce {
-			// Close after the answer without a Connection: close header.
-			srv.Config.ConnState = nil
-			srv.Config.Handler = closeAfter(srv.Config.Handler)
-		}
+		rec, srv := newRecorder(t, "s", func(s *http.Server) {
+			if announce {
+				s.SetKeepAlivesEnabled(false) // answers carry Connection: close
+			} else {
+				s.Handler = closeAfter(s.Handler) // closes without saying so
+			}
+		})
 		spec := loadSpec{Conns: 2, Duration: time.Minute, MaxRequests: 50, Targets: []loadTarget{newWebhook(srv.URL+"/h", "s", minBodySize)}}
 		res, err := runLoad(context.Background(), spec)
 		if err != nil {
