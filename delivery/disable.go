@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/routing"
 )
 
 // after acts on recorded outcomes: it logs deliveries that failed for good and
@@ -69,7 +70,7 @@ var errUnchanged = errors.New("destination needs no change")
 // count): a destination re-enabled meanwhile, its count reset, stays
 // enabled. Of engines racing to disable one destination, one does.
 func (e *Engine) disable(ctx context.Context, id, reason string, minFailures int) {
-	dests := e.routing.Load(ctx) // read before the transaction, which must not wait on another
+	dests := e.announceTo(ctx) // read before the transaction, which must not wait on another
 	at := e.opts.Now()
 	var ne *hookhub.NewEvent
 	d, err := e.opts.Store.UpdateDestination(ctx, id, func(d *hookhub.Destination) (*hookhub.NewEvent, error) {
@@ -97,4 +98,15 @@ func (e *Engine) disable(ctx context.Context, id, reason string, minFailures int
 	if e.opts.OnDisabled != nil {
 		e.opts.OnDisabled(ctx, d, reason)
 	}
+}
+
+// announceTo returns the destinations the engine's own events route to. The
+// engine cannot refuse the result it is recording, so when the store cannot
+// be read it routes over the last view it had, and says so.
+func (e *Engine) announceTo(ctx context.Context) []routing.Dest {
+	dests, err := e.routing.Load(ctx)
+	if err != nil {
+		e.log.Warn("announcing over the last known destinations", "err", err)
+	}
+	return dests
 }

@@ -58,20 +58,14 @@ func TestFailuresThenSuccess(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	t.Parallel()
 	h := newHub(t)
+	// The receiver never answers: only the attempt's timeout ends it.
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
+		<-r.Context().Done()
 	})
 	dest := h.destination(rc.url(), func(d *hookhub.Destination) { d.TimeoutSec = 1 })
 	d := h.enqueue(dest, 1)[0]
 
-	start := time.Now()
 	got := h.waitAttempts(d.ID, 1)
-	if took := time.Since(start); took > 4*time.Second {
-		t.Errorf("timed-out attempt took %v", took)
-	}
 	a := h.attempts(d.ID)[0]
 	if a.StatusCode != 0 || !strings.Contains(a.Error, "timed out") || a.DurationMS < 900 {
 		t.Errorf("attempt: status %d, error %q, %d ms", a.StatusCode, a.Error, a.DurationMS)

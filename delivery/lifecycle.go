@@ -107,7 +107,7 @@ func (e *Engine) outcome(ctx context.Context, j *job, at hookhub.Attempt, sent s
 		LeaseToken: j.d.LeaseToken}
 	if v.status == hookhub.DeliveryFailed && raisesFailure(j.ev.Type) {
 		ev := NewFailedEvent(j.d, j.ev, j.dest, at.Number, v.lastError, now)
-		res.Announce = announce(e.routing.Load(ctx), ev, j.ev.SourceID, j.dest, now)
+		res.Announce = announce(e.announceTo(ctx), ev, j.ev.SourceID, j.dest, now)
 	}
 	return outcome{res: res, destID: j.dest.ID, v: v, ordered: j.d.Ordered}
 }

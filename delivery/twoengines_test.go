@@ -57,7 +57,10 @@ func testTwoEngines(t *testing.T, store hookhub.Store) {
 	var sent [2]atomic.Int64
 	engine := func(i int) func(*delivery.Options) {
 		return func(o *delivery.Options) {
-			o.Workers, o.BatchSize = 16, 32
+			// Few workers each: two engines' pools on a shared database
+			// (PostgreSQL's default 100 connections, with other packages'
+			// tests running beside this one) must not run it out.
+			o.Workers, o.BatchSize = 4, 8
 			o.Transport = countingTransport{guard.Transport(), &sent[i]}
 		}
 	}

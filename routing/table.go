@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -59,25 +60,27 @@ func (t *Table) Changed(c hookhub.Change) {
 }
 
 // Load returns the destinations to route to. A destination whose filter does
-// not compile is skipped and logged; a failed read keeps what was loaded
-// before (the error is transient, or the commit itself will fail).
-func (t *Table) Load(ctx context.Context) []Dest {
+// not compile is skipped and logged. When the store cannot be read, Load
+// returns the error with what was loaded before: routing an event over a view
+// that may lack a new destination would store it without that delivery, so
+// callers that store what they route refuse instead, and callers that must go
+// on (announcements of the engine's own events) may use the stale view.
+func (t *Table) Load(ctx context.Context) ([]Dest, error) {
 	if dests, ok := t.fresh(); ok {
-		return dests
+		return dests, nil
 	}
 	t.load.Lock()
 	defer t.load.Unlock()
 	dests, ok := t.fresh() // another load may have finished meanwhile
 	if ok {
-		return dests
+		return dests, nil
 	}
 	t.mu.Lock()
 	gen := t.gen
 	t.mu.Unlock()
 	all, err := t.read(ctx)
 	if err != nil {
-		t.log.Error("load destinations for routing", "err", err)
-		return dests
+		return dests, fmt.Errorf("load destinations for routing: %w", err)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -85,7 +88,7 @@ func (t *Table) Load(ctx context.Context) []Dest {
 	if t.gen == gen {
 		t.expires = t.now().Add(TableTTL)
 	}
-	return all
+	return all, nil
 }
 
 func (t *Table) fresh() ([]Dest, bool) {
@@ -119,20 +122,32 @@ func (t *Table) read(ctx context.Context) ([]Dest, error) {
 }
 
 // Inbound routes an event received on src with the current destinations.
-func (t *Table) Inbound(ctx context.Context, ev *hookhub.Event, src *hookhub.Source) []*hookhub.Delivery {
-	return Inbound(t.Load(ctx), ev, src, t.now())
+func (t *Table) Inbound(ctx context.Context, ev *hookhub.Event, src *hookhub.Source) ([]*hookhub.Delivery, error) {
+	dests, err := t.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Inbound(dests, ev, src, t.now()), nil
 }
 
 // InboundDecoded routes an event received on src whose body the caller
 // decoded, with the current destinations.
-func (t *Table) InboundDecoded(ctx context.Context, ev *hookhub.Event, src *hookhub.Source, payload Payload) []*hookhub.Delivery {
-	return InboundDecoded(t.Load(ctx), ev, src, payload, t.now())
+func (t *Table) InboundDecoded(ctx context.Context, ev *hookhub.Event, src *hookhub.Source, payload Payload) ([]*hookhub.Delivery, error) {
+	dests, err := t.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return InboundDecoded(dests, ev, src, payload, t.now()), nil
 }
 
 // Published routes a published or Hookhub-raised event with the current
 // destinations.
-func (t *Table) Published(ctx context.Context, ev *hookhub.Event, severity, sourceID string) []*hookhub.Delivery {
-	return Published(t.Load(ctx), ev, severity, sourceID, t.now())
+func (t *Table) Published(ctx context.Context, ev *hookhub.Event, severity, sourceID string) ([]*hookhub.Delivery, error) {
+	dests, err := t.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Published(dests, ev, severity, sourceID, t.now()), nil
 }
 
 // Now is the table's clock, for callers that route over destinations they

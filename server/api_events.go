@@ -100,7 +100,12 @@ func (s *Server) handlePublishEvent(w http.ResponseWriter, r *http.Request) {
 		Verification: hookhub.VerificationResult{Scheme: "api-key", Result: hookhub.VerifyVerified, Reason: actor(r.Context())},
 	}
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: "api", DedupWindow: idempotencyWindow}
-	ne.Deliveries = s.routing.Published(r.Context(), ev, "", "")
+	var err error
+	if ne.Deliveries, err = s.routing.Published(r.Context(), ev, "", ""); err != nil {
+		web.Logger(r).Error("publish routing failed", "err", err)
+		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the event; retry later"))
+		return
+	}
 	if err := s.committer.Submit(r.Context(), ne); err != nil {
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the event; retry later"))
 		return
@@ -142,15 +147,20 @@ func (s *Server) handleReplayEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	var ds []*hookhub.Delivery
 	if ev.SourceID != "" {
-		src, err := s.store.GetSource(r.Context(), ev.SourceID)
-		if err != nil {
+		var src *hookhub.Source
+		if src, err = s.store.GetSource(r.Context(), ev.SourceID); err != nil {
 			web.Error(w, r, err)
 			return
 		}
-		ds = s.routing.Inbound(r.Context(), ev, src)
+		ds, err = s.routing.Inbound(r.Context(), ev, src)
 	} else {
 		severity, sourceID := incidentMeta(ev)
-		ds = s.routing.Published(r.Context(), ev, severity, sourceID)
+		ds, err = s.routing.Published(r.Context(), ev, severity, sourceID)
+	}
+	if err != nil {
+		web.Logger(r).Error("replay routing failed", "event_id", ev.ID, "err", err)
+		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the event; retry later"))
+		return
 	}
 	if err := s.store.AddDeliveries(r.Context(), ds); err != nil {
 		web.Error(w, r, err)

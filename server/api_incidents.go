@@ -143,7 +143,7 @@ func (s *Server) personAnnouncer(ctx context.Context, id string) (*announcement,
 	if err != nil {
 		return nil, err
 	}
-	return s.announcer(ctx, s.sourceName(ctx, inc.SourceID)), nil
+	return s.announcer(ctx, s.sourceName(ctx, inc.SourceID))
 }
 
 // readMessage reads {"body": "…"} (or {"message": "…"}) into Message; the

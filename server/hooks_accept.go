@@ -33,11 +33,22 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
 	defer cancel()
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
-	ne.Deliveries = s.routing.InboundDecoded(ctx, ev, src, body.JSON)
+	var err error
+	ne.Deliveries, err = s.routing.InboundDecoded(ctx, ev, src, body.JSON)
+	if err != nil {
+		// Storing it without the deliveries it should have would drop them.
+		web.Logger(r).Error("ingest routing failed", "source_id", src.ID, "err", err)
+		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the webhook; retry later"))
+		return
+	}
 	ne.Runs = wf.runs(s)
 	var anns []*announcement
-	ne.Alerts, anns = s.alertInputs(ctx, src, ev, alerts)
-	if err := s.committer.Submit(ctx, ne); err != nil {
+	if ne.Alerts, anns, err = s.alertInputs(ctx, src, ev, alerts); err != nil {
+		web.Logger(r).Error("ingest routing failed", "source_id", src.ID, "err", err)
+		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the webhook; retry later"))
+		return
+	}
+	if err = s.committer.Submit(ctx, ne); err != nil {
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 			// Deleted since it was looked up (perhaps by another process):
 			// nothing was stored, so the sender must not hear otherwise.

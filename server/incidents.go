@@ -37,18 +37,22 @@ func (s *Server) readAlerts(w http.ResponseWriter, r *http.Request, src *hookhub
 // alertInputs makes the store's input for each alert of an event, to be
 // applied in the event's own transaction, with the announcer that makes the
 // incident.* event of each change.
-func (s *Server) alertInputs(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) ([]*hookhub.AlertInput, []*announcement) {
+func (s *Server) alertInputs(ctx context.Context, src *hookhub.Source, ev *hookhub.Event, alerts []hookhub.Alert) ([]*hookhub.AlertInput, []*announcement, error) {
 	if len(alerts) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ins := make([]*hookhub.AlertInput, len(alerts))
 	anns := make([]*announcement, len(alerts))
 	for i, a := range alerts {
-		anns[i] = s.announcer(ctx, src.Name)
+		ann, err := s.announcer(ctx, src.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		anns[i] = ann
 		ins[i] = &hookhub.AlertInput{Alert: a, SourceID: src.ID, EventID: ev.ID, At: ev.ReceivedAt,
 			ReopenWindow: s.reopenWindow, Announce: anns[i].make}
 	}
-	return ins, anns
+	return ins, anns, nil
 }
 
 // alertsApplied counts the committed incident changes of an event's alerts
@@ -65,7 +69,10 @@ func (s *Server) alertsApplied(ne *hookhub.NewEvent, anns []*announcement) {
 // applyAlert applies one alert of a source, carried by a stored event, and
 // announces the change it causes.
 func (s *Server) applyAlert(ctx context.Context, sourceID, sourceName, eventID string, at time.Time, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
-	ann := s.announcer(ctx, sourceName)
+	ann, err := s.announcer(ctx, sourceName)
+	if err != nil {
+		return nil, err
+	}
 	out, err := s.store.ApplyAlert(ctx, &hookhub.AlertInput{
 		Alert: a, SourceID: sourceID, EventID: eventID, At: at, ReopenWindow: s.reopenWindow,
 		Announce: ann.make,
@@ -99,8 +106,14 @@ type announcement struct {
 	event      *hookhub.NewEvent
 }
 
-func (s *Server) announcer(ctx context.Context, sourceName string) *announcement {
-	return &announcement{s: s, sourceName: sourceName, dests: s.routing.Load(ctx)}
+// announcer fails when the destinations cannot be read: an incident change
+// committed without its announcement's deliveries would never reach them.
+func (s *Server) announcer(ctx context.Context, sourceName string) (*announcement, error) {
+	dests, err := s.routing.Load(ctx)
+	if err != nil {
+		return nil, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the incident's announcement; retry later")
+	}
+	return &announcement{s: s, sourceName: sourceName, dests: dests}, nil
 }
 
 func (a *announcement) make(inc *hookhub.Incident, e *hookhub.TimelineEntry) (*hookhub.NewEvent, error) {

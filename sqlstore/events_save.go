@@ -263,7 +263,7 @@ func (s *Store) eventRow(ev *hookhub.Event) ([]any, error) {
 	v := ev.Verification
 	return []any{ev.ID, nullStr(ev.SourceID), ev.Type, status, s.d.t(ev.ReceivedAt), ev.Method, ev.Path,
 		ev.RawQuery, headers, bytesOrEmpty(ev.Body), ev.ClientIP, v.Scheme, v.Result, v.Reason,
-		ev.DedupKey, duplicateOf, vars}, nil
+		ev.DedupKey, duplicateOf, vars, ev.TraceParent, ev.TraceState}, nil
 }
 
 // eventDefaults fills what the caller left unset and makes request text storable.
@@ -276,7 +276,7 @@ func (s *Store) eventDefaults(ne *hookhub.NewEvent) {
 		ev.Status = hookhub.EventAccepted
 	}
 	ev.ReceivedAt = s.stamp(ev.ReceivedAt)
-	for _, p := range []*string{&ev.Type, &ev.Method, &ev.Path, &ev.RawQuery, &ev.ClientIP, &ev.DedupKey,
+	for _, p := range []*string{&ev.Type, &ev.Method, &ev.Path, &ev.RawQuery, &ev.ClientIP, &ev.DedupKey, &ev.TraceParent, &ev.TraceState,
 		&ev.Verification.Scheme, &ev.Verification.Result, &ev.Verification.Reason} {
 		*p = cleanText(*p)
 	}
