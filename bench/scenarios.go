@@ -267,7 +267,7 @@ func (b *bench) runIngest(ctx context.Context, store string) error {
 		b.figG(o.Gen, "ingest", store, "latency p50", ms(o.P50), "ms", "p50", nil)
 		b.figG(o.Gen, "ingest", store, fmt.Sprintf("latency p99 (%d connections)", o.Conns), ms(o.P99), "ms", "p99", atMost(20))
 		b.figG(o.Gen, "ingest", store, "errors (non-2xx)", float64(o.Errors), "count", "", atMost(0))
-		b.figG(o.Gen, "ingest", store, "load generator CPU", o.GenCores, "cores", "", nil)
+		b.genCPU(o, "ingest", store, "")
 		return nil
 	})
 }
@@ -353,6 +353,13 @@ func (b *bench) runE2E(ctx context.Context, store string) error {
 	})
 }
 
+// genCPU records wrk's CPU; the built-in generator's is the bench CPU figure.
+func (b *bench) genCPU(o *loadOutcome, sc, store, suffix string) {
+	if o.Gen == genWrk {
+		b.figG(o.Gen, sc, store, "wrk CPU"+suffix, o.GenCores, "cores", "", nil)
+	}
+}
+
 // e2eGoal is the end-to-end target per store.
 func e2eGoal(store string) float64 {
 	if store == "postgres" {
@@ -380,7 +387,7 @@ func (b *bench) e2eFigs(ctx context.Context, sc, store, suffix string, rc *recei
 	b.figG(o.Gen, sc, store, "ingest requests/s meanwhile (one destination)"+suffix, o.RPS, "req/s", "rate", ingest)
 	b.figG(o.Gen, sc, store, "ingest latency p99 meanwhile"+suffix, ms(o.P99), "ms", "p99", nil)
 	b.figG(o.Gen, sc, store, "ingest errors (non-2xx)"+suffix, float64(o.Errors), "count", "", atMost(0))
-	b.figG(o.Gen, sc, store, "load generator CPU"+suffix, o.GenCores, "cores", "", nil)
+	b.genCPU(o, sc, store, suffix)
 	b.figG("", sc, store, "queued at end of load"+suffix, float64(max(queued, 0)), "count", "", nil)
 	b.figG("", sc, store, "drain time after load"+suffix, took.Seconds(), "s", "", nil)
 	b.figG("", sc, store, "undelivered after drain"+suffix, float64(max(o.OK-rc.events.Load(), 0)), "count", "", atMost(0))
