@@ -183,19 +183,31 @@ func (s *Server) handleTestDestination(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
+	// The receiver has the destination's timeout to answer, on top of the
+	// store's for the steps around the send.
+	ctx, cancel := web.Extend(r, destinationTimeout(dst)+3*s.storeTimeout)
+	defer cancel()
 	body, _ := json.Marshal(testAlert(s.now().UTC(), dst))
-	d, err := s.queueSystemEvent(r.Context(), dst, "hookhub.test", body, hookhub.TriggerTest, false)
+	d, err := s.queueSystemEvent(ctx, dst, "hookhub.test", body, hookhub.TriggerTest, false)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	res, err := s.sender.SendNow(r.Context(), d)
+	res, err := s.sender.SendNow(ctx, d)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	web.JSON(w, http.StatusOK, map[string]any{"delivery_id": d.ID, "event_id": d.EventID,
 		"success": res.Status == hookhub.DeliverySucceeded, "attempt": attemptOut(&res.Attempt)})
+}
+
+// destinationTimeout is how long a destination's receiver has to answer.
+func destinationTimeout(d *hookhub.Destination) time.Duration {
+	if d.TimeoutSec > 0 {
+		return time.Duration(d.TimeoutSec) * time.Second
+	}
+	return hookhub.DefaultTimeoutSec * time.Second
 }
 
 // webhookURL is an attempt's target when it is an HTTP URL, shown as the

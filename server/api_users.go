@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -62,7 +63,9 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	u, err := s.access.CreateUser(r.Context(), caller(r), access.UserInput(in))
+	ctx, cancel := s.passwordContext(r, in.Password)
+	defer cancel()
+	u, err := s.access.CreateUser(ctx, caller(r), access.UserInput(in))
 	if err != nil {
 		web.Error(w, r, err)
 		return
@@ -76,12 +79,28 @@ func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	u, err := s.access.UpdateUser(r.Context(), caller(r), r.PathValue("id"), access.UserInput(in))
+	ctx, cancel := s.passwordContext(r, in.Password)
+	defer cancel()
+	u, err := s.access.UpdateUser(ctx, caller(r), r.PathValue("id"), access.UserInput(in))
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	web.JSON(w, http.StatusOK, userOut(u))
+}
+
+// passwordHashTime is what hashing a password may take on top of the store
+// deadline: the hash is slow on purpose (PBKDF2, 600,000 rounds), and
+// slower still on a busy machine. It is CPU work, not a wait for the store.
+const passwordHashTime = 30 * time.Second
+
+// passwordContext is the context of a request that hashes password (when
+// it is not empty): the store deadline and the time to hash it.
+func (s *Server) passwordContext(r *http.Request, password string) (context.Context, context.CancelFunc) {
+	if password == "" {
+		return r.Context(), func() {}
+	}
+	return web.Extend(r, s.storeTimeout+passwordHashTime)
 }
 
 func (s *Server) handleDeleteUser(w http.ResponseWriter, r *http.Request) {

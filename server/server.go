@@ -213,6 +213,9 @@ type route struct {
 	// session also admits the console's session cookie (the live tail's
 	// EventSource cannot send an Authorization header).
 	session bool
+	// stream answers for as long as its client listens, so it is not held
+	// to the store deadline every other API request has.
+	stream bool
 }
 
 // Roles as the route table names them.
@@ -238,7 +241,7 @@ func (s *Server) routes() []route {
 
 		{method: "GET", path: "/api/v1/events", handler: s.handleListEvents, role: viewer},
 		{method: "POST", path: "/api/v1/events", handler: s.handlePublishEvent, role: admin},
-		{method: "GET", path: "/api/v1/events/stream", handler: s.handleEventStream, role: viewer, session: true},
+		{method: "GET", path: "/api/v1/events/stream", handler: s.handleEventStream, role: viewer, session: true, stream: true},
 		{method: "GET", path: "/api/v1/events/{id}", handler: s.handleGetEvent, role: viewer},
 		{method: "POST", path: "/api/v1/events/{id}/replay", handler: s.handleReplayEvent, role: responder},
 
@@ -310,7 +313,9 @@ func (s *Server) Handler(mounts ...Mount) http.Handler {
 	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(web.TextOnly("/api/", s.jsonNoMatch(mux)))))
 }
 
-// apiMux routes the API and ingest.
+// apiMux routes the API and ingest. Every API request but a stream has
+// the store timeout to answer in, its authentication included, so a hung
+// store answers 503 in seconds (ingest bounds each of its own steps).
 func (s *Server) apiMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -321,6 +326,9 @@ func (s *Server) apiMux() *http.ServeMux {
 				role = admin // a route that forgot its role is the safest kind
 			}
 			h = s.authorize(role, rt.session, h)
+			if !rt.stream {
+				h = web.StoreDeadline(s.storeTimeout)(h)
+			}
 		}
 		pattern := rt.method + " " + rt.path
 		mux.Handle(pattern, s.instrument(pattern, rt.quiet, h))

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/hookhub/hookhub"
@@ -54,14 +56,19 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 // ErrorStatus is Error with status overriding the code's own when non-zero
 // (an inactive source answers the status its owner chose).
 func ErrorStatus(w http.ResponseWriter, r *http.Request, status int, err error) {
-	code := hookhub.ErrorCode(err)
+	code, msg := hookhub.ErrorCode(err), hookhub.ErrorMessage(err)
+	if code == hookhub.EINTERNAL && errors.Is(err, context.DeadlineExceeded) {
+		// Work that ran out of time (a StoreDeadline passed before the
+		// store answered) is no fault of the request's: it may be retried.
+		code, msg = hookhub.EUNAVAILABLE, "the request did not complete in time; retry later"
+	}
 	if status == 0 {
 		status = Status(code)
 	}
 	if status >= 500 {
 		Logger(r).Error("request failed", "status", status, "err", err)
 	}
-	detail := ErrorDetail{Code: code, Message: hookhub.ErrorMessage(err)}
+	detail := ErrorDetail{Code: code, Message: msg}
 	if WantsHTML(r) {
 		writeHTMLError(w, status, detail)
 		return
