@@ -219,6 +219,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		},
 		Delivered: m.engine.Queued,
 		Observer:  m.metrics.WorkflowObserver(),
+		Tracer:    m.tracing.Tracer(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})

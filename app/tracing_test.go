@@ -132,3 +132,58 @@ func wantAttrs(t *testing.T, what string, s tracingtest.Span, want map[string]st
 		}
 	}
 }
+
+// A workflow run's trace, exported by a running Hookhub: the run is a span
+// under the webhook's ingest span with a child per step, and the deliver
+// node's attempt is a child of that step, all in the sender's trace.
+func TestTraceOfAWorkflowRun(t *testing.T) {
+	storeKinds(t, func(t *testing.T, dbURL func(*testing.T) string) {
+		col := tracingtest.NewCollector()
+		defer col.Close()
+		col.Export(t)
+		h := startHub(t, dbURL(t))
+		recv := newSink(t)
+		dst := h.createDestination("orders", recv.srv.URL, nil)
+		var wf workflowOut
+		h.mustAPI(201, "POST", "/api/v1/workflows", map[string]any{
+			"name": "orders", "start": "check",
+			"nodes": []map[string]any{
+				{"id": "check", "type": "condition", "expression": "trigger.body.total > 100", "then": "send", "else": "send"},
+				{"id": "send", "type": "deliver", "destination_id": dst.ID, "event_type": "order.big"},
+			},
+		}, &wf)
+		code, hdr, _ := hook(t, "POST", wf.URL, map[string]string{"Content-Type": "application/json", "Traceparent": senderParent}, `{"total": 250}`)
+		if code != 200 && code != 202 {
+			t.Fatalf("webhook: %d", code)
+		}
+		runID := hdr.Get("X-Hookhub-Run-Id")
+		h.waitRun(wf.ID, runID, "succeeded")
+		eventually(t, "the delivery", func() bool { return len(recv.withEvent("order.big")) == 1 })
+		got := recv.withEvent("order.big")[0]
+		closeHub(t, h)
+		spans := col.Spans(t)
+
+		ingest := tracingtest.One(t, spans, "POST /hooks/", string(tracing.AttrEventID), hdr.Get("X-Hookhub-Event-Id"))
+		run := tracingtest.One(t, spans, tracing.SpanRun, string(tracing.AttrRunID), runID)
+		if ingest.TraceID != senderTrace || run.TraceID != senderTrace || run.ParentID != ingest.SpanID {
+			t.Fatalf("run span in trace %s under %s; ingest span %s in trace %s; want both in the sender's trace %s",
+				run.TraceID, run.ParentID, ingest.SpanID, ingest.TraceID, senderTrace)
+		}
+		wantAttrs(t, "run span", run, map[string]string{string(tracing.AttrWorkflowID): wf.ID,
+			string(tracing.AttrRunStatus): "succeeded"})
+		steps := map[string]tracingtest.Span{}
+		for _, s := range tracingtest.Children(spans, run) {
+			steps[s.Attrs[string(tracing.AttrNodeID)]] = s
+		}
+		if len(steps) != 2 || steps["check"].Name != tracing.SpanStep || steps["send"].Name != tracing.SpanStep {
+			t.Fatalf("steps under the run span: %+v", steps)
+		}
+		attempt := tracingtest.One(t, spans, tracing.SpanAttempt, string(tracing.AttrDeliveryID), got.header.Get("X-Hookhub-Delivery"))
+		if attempt.TraceID != senderTrace || attempt.ParentID != steps["send"].SpanID {
+			t.Errorf("attempt span under %s, want under the deliver step %s", attempt.ParentID, steps["send"].SpanID)
+		}
+		if tp := got.header.Get("Traceparent"); tp != "00-"+senderTrace+"-"+attempt.SpanID+"-01" {
+			t.Errorf("receiver got traceparent %q", tp)
+		}
+	})
+}
