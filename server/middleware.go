@@ -13,7 +13,13 @@ import (
 // for one route. route is the
 // pattern, known when the route is registered, so labels stay bounded.
 func (s *Server) instrument(route string, quiet bool, next http.Handler) http.Handler {
-	traced := s.traced(route)
+	return s.instrumentTraced(route, quiet, s.traced(route), next)
+}
+
+// instrumentTraced is instrument with the choice of a server span made by
+// the caller: the console's in-process API calls get none, since no
+// request of a caller's arrives with them.
+func (s *Server) instrumentTraced(route string, quiet, traced bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &web.StatusWriter{ResponseWriter: w}

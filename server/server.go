@@ -308,7 +308,7 @@ type Mount struct {
 // instrumented and, under /api/v1, authenticated; mounts (the console) are
 // served from the same mux.
 func (s *Server) Handler(mounts ...Mount) http.Handler {
-	mux := s.apiMux()
+	mux := s.apiMux(false)
 	for _, m := range mounts {
 		pattern := m.Method + " " + m.Path
 		mux.Handle(pattern, s.instrument(pattern, false, m.Handler))
@@ -316,8 +316,9 @@ func (s *Server) Handler(mounts ...Mount) http.Handler {
 	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(web.TextOnly("/api/", s.jsonNoMatch(mux)))))
 }
 
-// apiMux routes the API and ingest.
-func (s *Server) apiMux() *http.ServeMux {
+// apiMux routes the API and ingest; inproc (the console's in-process calls)
+// starts no server spans.
+func (s *Server) apiMux(inproc bool) *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		var h http.Handler = rt.handler
@@ -329,7 +330,7 @@ func (s *Server) apiMux() *http.ServeMux {
 			h = s.authorize(role, rt.session, h)
 		}
 		pattern := rt.method + " " + rt.path
-		mux.Handle(pattern, s.instrument(pattern, rt.quiet, h))
+		mux.Handle(pattern, s.instrumentTraced(pattern, rt.quiet, !inproc && s.traced(pattern), h))
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))
