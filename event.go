@@ -39,6 +39,12 @@ type Event struct {
 	DuplicateOf string
 
 	Variables map[string]any
+
+	// TraceParent and TraceState are the W3C trace context of the span that
+	// ingested the event, when tracing is on: its deliveries' attempts and
+	// its workflow runs continue that trace, however much later they run.
+	TraceParent string
+	TraceState  string
 }
 
 // VerificationResult records whether and how a request was verified.

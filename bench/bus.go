@@ -73,22 +73,20 @@ func (b *bench) runBus(ctx context.Context, store string) error {
 			return n
 		}
 		w := &countWindow{count: count}
-		spec := b.spec()
-		spec.NewReq, spec.OnWindow = newWebhook(url, hmacSecret).NewReq, b.profileWindow(h, "bus", w.mark)
-		res, err := runLoad(ctx, spec)
+		o, err := b.fullLoad(ctx, []*webhook{b.hook(url)}, b.profileWindow(h, "bus", w.mark))
 		if err != nil {
 			return fmt.Errorf("bus: %w", err)
 		}
-		logLoad("bus ingest", res)
-		took, ok := b.drainCount(ctx, count, res.OK)
-		logf("  bus: %d accepted, %d in the stream; drained in %.1fs (complete: %v)", res.OK, count(), took.Seconds(), ok)
-		b.fig("bus", store, "deliveries/s to Redis (steady window)", w.rate(), "deliveries/s", "rate", nil)
-		if e, ok := b.empty[store]; ok && e.rate > 0 {
-			b.fig("bus", store, "vs webhook deliveries/s ("+e.from+", same run)", w.rate()/e.rate, "×", "", nil)
+		logOutcome("bus ingest", o)
+		took, ok := b.drainCount(ctx, count, o.OK)
+		logf("  bus: %d accepted, %d in the stream; drained in %.1fs (complete: %v)", o.OK, count(), took.Seconds(), ok)
+		b.figG(o.Gen, "bus", store, "deliveries/s to Redis (steady window)", w.rate(), "deliveries/s", "rate", nil)
+		if e := b.e2eRate[store]; e > 0 {
+			b.fig("bus", store, "vs webhook deliveries/s (e2e, same run)", w.rate()/e, "×", "", nil)
 		}
-		b.fig("bus", store, "ingest requests/s meanwhile", res.RPS(), "req/s", "rate", nil)
-		b.fig("bus", store, "ingest errors (non-2xx)", float64(res.Errors), "count", "", atMost(0))
-		b.fig("bus", store, "undelivered after drain", float64(max(res.OK-count(), 0)), "count", "", atMost(0))
+		b.figG(o.Gen, "bus", store, "ingest requests/s meanwhile", o.RPS, "req/s", "rate", nil)
+		b.figG(o.Gen, "bus", store, "ingest errors (non-2xx)", float64(o.Errors), "count", "", atMost(0))
+		b.fig("bus", store, "undelivered after drain", float64(max(o.OK-count(), 0)), "count", "", atMost(0))
 		return nil
 	})
 }

@@ -69,7 +69,7 @@ func (b *bench) fillConsole(ctx context.Context, h hubRun) (string, error) {
 		return "", fmt.Errorf("console: create source: %w", err)
 	}
 	spec := loadSpec{Conns: b.cfg.conns, MaxRequests: consoleEvents, Duration: 10 * time.Minute,
-		NewReq: newWebhook(src.URL, hmacSecret).NewReq}
+		Targets: []loadTarget{b.hook(src.URL)}}
 	if _, err := runLoad(ctx, spec); err != nil {
 		return "", fmt.Errorf("console: fill events: %w", err)
 	}
@@ -77,20 +77,12 @@ func (b *bench) fillConsole(ctx context.Context, h hubRun) (string, error) {
 	if err := h.api(ctx, "POST", "/api/v1/sources", map[string]any{"name": "bench alerts", "type": "panther"}, &alerts); err != nil {
 		return "", fmt.Errorf("console: create alert source: %w", err)
 	}
-	var n int64
 	severities := []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"}
 	spec = loadSpec{Conns: 8, MaxRequests: consoleIncidents, Duration: 10 * time.Minute,
-		NewReq: func(time.Time) (*http.Request, error) {
-			i := n
-			n++
-			body := fmt.Sprintf(`{"id":"bench.rule","severity":%q,"type":"RULE","title":"Disk full on host-%d","alertId":"bench-%d","alertContext":{}}`,
+		Targets: []loadTarget{newJSONPost(alerts.URL, func(i int64) string {
+			return fmt.Sprintf(`{"id":"bench.rule","severity":%q,"type":"RULE","title":"Disk full on host-%d","alertId":"bench-%d","alertContext":{}}`,
 				severities[i%5], i, i)
-			req, err := http.NewRequest("POST", alerts.URL, strings.NewReader(body))
-			if err == nil {
-				req.Header.Set("Content-Type", "application/json")
-			}
-			return req, err
-		}}
+		})}}
 	if _, err := runLoad(ctx, spec); err != nil {
 		return "", fmt.Errorf("console: fill incidents: %w", err)
 	}

@@ -44,6 +44,14 @@ type hubOptions struct {
 	DatabaseURL string // empty for SQLite in Dir
 	Workers     int    // 0 keeps Hookhub's default
 	Profiles    bool   // serve pprof on a loopback port (--debug-listen)
+	// APIKey is the admin key to start with; empty picks a new one. Further
+	// processes on a database another one bootstrapped get the same key,
+	// which the database already holds.
+	APIKey string
+	// SecretKey is the master key for secrets at rest (base64 of 32 bytes);
+	// processes sharing a database must share it to read each other's
+	// source and destination secrets. Empty lets Hookhub generate one.
+	SecretKey string
 }
 
 // hub is a running Hookhub process.
@@ -65,7 +73,10 @@ const adminPassword = "bench-admin-password"
 // The admin API key is chosen here and passed in the environment, which is
 // simpler to rely on than parsing the first-start banner.
 func startHub(ctx context.Context, o hubOptions) (*hub, error) {
-	_, key := secret.NewAPIKey()
+	key := o.APIKey
+	if key == "" {
+		_, key = secret.NewAPIKey()
+	}
 	args := []string{"serve", "--data-dir", filepath.Join(o.Dir, "data"), "--listen", "127.0.0.1:0",
 		"--outbound-allow", "127.0.0.1/32", "--log-level", "warn"}
 	if o.Workers > 0 {
@@ -85,6 +96,9 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 	}
 	cmd := exec.Command(o.Bin, args...)
 	cmd.Env = append(cleanEnv(), "HOOKHUB_ADMIN_API_KEY="+key, "HOOKHUB_ADMIN_PASSWORD="+adminPassword)
+	if o.SecretKey != "" {
+		cmd.Env = append(cmd.Env, "HOOKHUB_SECRET_KEY="+o.SecretKey)
+	}
 	logPath := filepath.Join(o.Dir, "hookhub.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -100,7 +114,7 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 		return nil, fmt.Errorf("start hookhub: %w", err)
 	}
 	h := &hub{cmd: cmd, key: key, logf: logPath, exited: make(chan error, 1), debug: debug,
-		client: &http.Client{Timeout: 30 * time.Second, Transport: newTransport(4)}}
+		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
 	urls := make(chan string, 1)
 	go scanStdout(stdout, urls)
 	go func() { h.exited <- cmd.Wait() }()

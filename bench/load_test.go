@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,32 +43,84 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func TestWebhookRequest(t *testing.T) {
-	wh := newWebhook("http://127.0.0.1:1/hooks/k", "s3cret")
-	now := time.Unix(1700000000, 123456789)
-	req, err := wh.NewReq(now)
+// sendOne builds one request of a sender and parses it as a server would.
+func sendOne(t *testing.T, send func([]byte, time.Time) []byte, now time.Time) (*http.Request, []byte) {
+	t.Helper()
+	raw := send(nil, now)
+	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		t.Fatalf("the request does not parse: %v\n%q", err, raw)
+	}
+	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(req.Body)
-	if len(body) != bodySize {
-		t.Errorf("body is %d bytes, want %d", len(body), bodySize)
-	}
-	if !json.Valid(body) {
-		t.Errorf("body is not JSON: %s", body)
-	}
-	mac := hmac.New(sha256.New, []byte("s3cret"))
+	return req, body
+}
+
+func checkSignature(t *testing.T, req *http.Request, body []byte, secret string) {
+	t.Helper()
+	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	if got, want := req.Header.Get("X-Hub-Signature-256"), "sha256="+hex.EncodeToString(mac.Sum(nil)); got != want {
 		t.Errorf("signature %q, want %q", got, want)
 	}
-	sent, ok := sendTime(body[:len(tsPrefix)+19])
-	if !ok || sent != now.UnixNano() {
-		t.Errorf("sendTime = %d, %v; want %d", sent, ok, now.UnixNano())
+}
+
+func TestWebhookRequest(t *testing.T) {
+	for _, size := range []int{minBodySize, defaultBodySize, 500, 4096} {
+		wh := newWebhook("http://127.0.0.1:1/hooks/k?x=1", "s3cret", size)
+		send := wh.newSender()
+		now := time.Unix(1700000000, 123456789)
+		req, body := sendOne(t, send, now)
+		if req.Method != "POST" || req.Host != "127.0.0.1:1" || req.URL.RequestURI() != "/hooks/k?x=1" {
+			t.Errorf("request line: %s %s, host %s", req.Method, req.URL.RequestURI(), req.Host)
+		}
+		if len(body) != size || req.ContentLength != int64(size) {
+			t.Errorf("body is %d bytes (Content-Length %d), want %d", len(body), req.ContentLength, size)
+		}
+		if !json.Valid(body) {
+			t.Errorf("body is not JSON: %s", body)
+		}
+		if req.Header.Get("X-GitHub-Event") != "push" || req.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("headers: %v", req.Header)
+		}
+		checkSignature(t, req, body, "s3cret")
+		sent, ok := sendTime(body[:len(tsPrefix)+19])
+		if !ok || sent != now.UnixNano() {
+			t.Errorf("sendTime = %d, %v; want %d", sent, ok, now.UnixNano())
+		}
+		// Another connection's sender shares the delivery-id sequence.
+		next, _ := sendOne(t, wh.to("http://127.0.0.2:2").newSender(), now)
+		if next.Header.Get("X-GitHub-Delivery") == req.Header.Get("X-GitHub-Delivery") {
+			t.Error("two requests share a delivery id; Hookhub would drop the second as a duplicate")
+		}
+		if next.Host != "127.0.0.2:2" {
+			t.Errorf("to() sent to %s", next.Host)
+		}
 	}
-	next, _ := wh.NewReq(now)
-	if next.Header.Get("X-GitHub-Delivery") == req.Header.Get("X-GitHub-Delivery") {
-		t.Error("two requests share a delivery id; Hookhub would drop the second as a duplicate")
+}
+
+func TestWebhookBodyCarriesDeliveryID(t *testing.T) {
+	wh := newWebhook("http://127.0.0.1:1/hooks/k", "s", defaultBodySize)
+	req, body := sendOne(t, wh.newSender(), time.Now())
+	var payload struct{ Delivery string }
+	if err := json.Unmarshal(body, &payload); err != nil {
+		t.Fatal(err)
+	}
+	// The ordered scenario keys deliveries on the number after the dash.
+	if payload.Delivery != req.Header.Get("X-GitHub-Delivery") || !strings.Contains(payload.Delivery, "-") {
+		t.Errorf("body delivery %q, header %q", payload.Delivery, req.Header.Get("X-GitHub-Delivery"))
+	}
+}
+
+func TestJSONPost(t *testing.T) {
+	p := newJSONPost("http://127.0.0.1:1/hooks/a", func(i int64) string { return fmt.Sprintf(`{"n":%d}`, i) })
+	s1, s2 := p.newSender(), p.newSender()
+	_, b0 := sendOne(t, s1, time.Now())
+	req, b1 := sendOne(t, s2, time.Now())
+	if string(b0) != `{"n":0}` || string(b1) != `{"n":1}` || req.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("bodies %s, %s; headers %v", b0, b1, req.Header)
 	}
 }
 
@@ -188,6 +244,69 @@ func TestFormatValue(t *testing.T) {
 	for _, tt := range tests {
 		if got := formatValue(tt.v, tt.unit); got != tt.want {
 			t.Errorf("formatValue(%v, %q) = %q, want %q", tt.v, tt.unit, got, tt.want)
+		}
+	}
+}
+
+func checkMAC(body []byte, secret, header string) bool {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return header == "sha256="+hex.EncodeToString(mac.Sum(nil))
+}
+
+// With wrk in the run, every ratio divides by wrk's baseline, the built-in
+// baseline included (how close that generator came).
+func TestReportRatiosAgainstWrk(t *testing.T) {
+	r := &report{}
+	r.add(&figure{Scenario: "baseline", Store: "net/http", Load: genBuiltin, Name: "requests/s", Value: 80000, Unit: "req/s", base: "rate"})
+	r.add(&figure{Scenario: "baseline", Store: "net/http", Load: genWrk, Name: "requests/s", Value: 100000, Unit: "req/s", base: "rate"})
+	r.add(&figure{Scenario: "ingest", Store: "sqlite", Load: genWrk, Name: "requests/s", Value: 50000, Unit: "req/s", base: "rate", Target: baselineAtLeast(0.5)})
+	r.add(&figure{Scenario: "fanout", Store: "sqlite", Load: genBuiltin, Name: "deliveries/s", Value: 20000, Unit: "deliveries/s", base: "rate"})
+	r.finish()
+	if r.RatioBase != genWrk {
+		t.Errorf("ratio base %q, want wrk", r.RatioBase)
+	}
+	want := []float64{0.8, 0, 0.5, 0.2}
+	for i, f := range r.Figures {
+		switch {
+		case i == 1 && f.Ratio != nil:
+			t.Error("wrk's baseline got a ratio to itself")
+		case i != 1 && (f.Ratio == nil || *f.Ratio != want[i]):
+			t.Errorf("%s %s ratio %v, want %v", f.Scenario, f.Load, f.Ratio, want[i])
+		}
+	}
+	if m := r.Figures[2].Met; m == nil || !*m {
+		t.Error("ingest at 0.5× of wrk's baseline should meet >= 0.5×")
+	}
+	var buf bytes.Buffer
+	if err := r.writeTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"vs baseline (wrk)", "load", "wrk", "built-in", "0.80×"} {
+		if !strings.Contains(buf.String(), s) {
+			t.Errorf("table lacks %q:\n%s", s, buf.String())
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	c, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.load != "auto" || c.wrkThreads != 2 || c.bodySize != defaultBodySize || !slices.Equal(c.scaleout, []int{1, 2, 3}) || !c.wants("scaleout") {
+		t.Errorf("defaults: %+v", c)
+	}
+	c, err = parseFlags([]string{"--load", "builtin", "--scaleout", "1, 3", "--body-size", "1000", "--only", "baseline,scaleout"})
+	if err != nil || c.load != "builtin" || !slices.Equal(c.scaleout, []int{1, 3}) || c.bodySize != 1000 || c.wants("ingest") {
+		t.Errorf("parsed %+v, %v", c, err)
+	}
+	for _, bad := range [][]string{
+		{"--load", "ab"}, {"--scaleout", "0"}, {"--scaleout", "x"}, {"--scaleout", ""}, {"--body-size", "10"},
+		{"--wrk-threads", "0"}, {"--only", "nope"},
+	} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("parseFlags(%q) took it", bad)
 		}
 	}
 }

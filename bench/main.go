@@ -6,7 +6,8 @@
 //	go run ./bench [--duration 10s] [--only ingest,e2e] [--database-url postgres://…] [--json out.json]
 //
 // It builds cmd/hookhub, starts a fresh Hookhub process per scenario on an
-// empty store, drives it with its own load generator and receives deliveries
+// empty store, drives it with wrk when it is installed (the closed-loop
+// scenarios) and its own load generator otherwise, and receives deliveries
 // on an in-process receiver. Progress goes to stderr, the table to stdout.
 package main
 
@@ -19,6 +20,7 @@ import (
 	"os/signal"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -42,9 +44,14 @@ type config struct {
 	stall        time.Duration
 	profileDir   string
 	redisAddr    string
+	bodySize     int
+	load         string // auto, wrk or builtin
+	wrkPath      string
+	wrkThreads   int
+	scaleout     []int // Hookhub process counts of the scaleout scenario
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow", "ordered"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow", "ordered", "scaleout"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -64,6 +71,11 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.fillTimeout, "fill-timeout", 5*time.Minute, "longest time to queue the backlog")
 	fs.DurationVar(&c.stall, "stall", 60*time.Second, "give up draining when nothing arrives for this long")
 	fs.StringVar(&c.redisAddr, "redis-addr", defaultRedisAddr(), "Redis (host:port) of the bus scenario's Redis Streams destination")
+	fs.IntVar(&c.bodySize, "body-size", defaultBodySize, fmt.Sprintf("bytes of every webhook body (at least %d)", minBodySize))
+	fs.StringVar(&c.load, "load", "auto", "load generator of the closed-loop scenarios (baseline, ingest, e2e, bus, scaleout): auto (wrk when installed), wrk or builtin")
+	fs.StringVar(&c.wrkPath, "wrk", "wrk", "the wrk binary (a name looked up in PATH, or a path)")
+	fs.IntVar(&c.wrkThreads, "wrk-threads", 2, "wrk threads (-t); its connections are --conns")
+	scaleout := fs.String("scaleout", "1,2,3", "Hookhub process counts of the scaleout scenario (PostgreSQL: --database-url or HOOKHUB_TEST_POSTGRES_URL)")
 	fs.StringVar(&c.profileDir, "cpuprofile-dir", "", "write Hookhub CPU profiles of each measured window here (uses hookhub --debug-listen)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -80,9 +92,25 @@ func parseFlags(args []string) (config, error) {
 		}
 		c.only = append(c.only, s)
 	}
+	for _, s := range strings.Split(*scaleout, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 8 {
+			return c, fmt.Errorf("--scaleout: %q is not a process count from 1 to 8", s)
+		}
+		c.scaleout = append(c.scaleout, n)
+	}
 	switch {
-	case c.conns < 1, c.fanout < 1, c.backlog < 1, c.rate <= 0, c.duration <= 0, c.warmup < 0:
-		return c, errors.New("--conns, --fanout, --backlog, --rate and --duration must be positive")
+	case c.conns < 1, c.fanout < 1, c.backlog < 1, c.rate <= 0, c.duration <= 0, c.warmup < 0, c.wrkThreads < 1:
+		return c, errors.New("--conns, --fanout, --backlog, --rate, --duration and --wrk-threads must be positive")
+	case c.bodySize < minBodySize:
+		return c, fmt.Errorf("--body-size must be at least %d", minBodySize)
+	case !slices.Contains([]string{"auto", "wrk", "builtin"}, c.load):
+		return c, fmt.Errorf("--load: %q is not auto, wrk or builtin", c.load)
+	case c.wants("scaleout") && len(c.scaleout) == 0:
+		return c, errors.New("--scaleout: no process count")
 	}
 	return c, nil
 }
@@ -97,6 +125,9 @@ func logf(format string, args ...any) {
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == baselineServerArg {
+		os.Exit(serveBaseline())
+	}
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -129,7 +160,10 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		defer os.RemoveAll(tmp)
 	}
 	rep := &report{Started: started.UTC(), Host: hostInfo(), Settings: cfg.settings()}
-	b := &bench{cfg: cfg, tmp: tmp, rep: rep, empty: map[string]emptyRate{}}
+	b := &bench{cfg: cfg, tmp: tmp, rep: rep, empty: map[string]emptyRate{}, e2eRate: map[string]float64{}}
+	if err := b.chooseLoad(); err != nil {
+		return nil, err
+	}
 	if slices.ContainsFunc(cfg.only, func(s string) bool { return s != "baseline" }) {
 		logf("building hookhub")
 		if b.bin, err = buildHub(ctx, tmp); err != nil {
@@ -172,6 +206,12 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			}
 		}
 	}
+	if cfg.wants("scaleout") && ctx.Err() == nil {
+		if err := b.runScaleout(ctx); err != nil {
+			rep.Failures = append(rep.Failures, fmt.Sprintf("scaleout on postgres: %v", err))
+			logf("  FAILED: %v", err)
+		}
+	}
 	if ctx.Err() != nil {
 		rep.Failures = append(rep.Failures, "interrupted")
 	}
@@ -212,5 +252,40 @@ func (c config) settings() map[string]string {
 		"duration": c.duration.String(), "warmup": c.warmup.String(), "conns": fmt.Sprint(c.conns),
 		"rate": fmt.Sprint(c.rate), "fanout": fmt.Sprint(c.fanout), "backlog": fmt.Sprint(c.backlog),
 		"only": strings.Join(c.only, ","), "workers": fmt.Sprint(c.workers), "postgres": fmt.Sprint(c.databaseURL != ""),
+		"body_size": fmt.Sprint(c.bodySize), "load": c.load, "wrk_threads": fmt.Sprint(c.wrkThreads),
+		"scaleout": joinInts(c.scaleout),
 	}
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// chooseLoad finds wrk unless --load builtin, and records in the report
+// which generator drives what.
+func (b *bench) chooseLoad() error {
+	b.rep.LoadGenerators = map[string]string{"open_loop_and_gated": genBuiltin}
+	if b.cfg.load != "builtin" {
+		t, err := findWrk(b.cfg.wrkPath)
+		switch {
+		case err == nil:
+			b.wrk = t
+		case b.cfg.load == "wrk":
+			return fmt.Errorf("--load wrk: %w", err)
+		default:
+			logf("wrk not found (%v): the built-in generator drives every scenario", err)
+		}
+	}
+	if b.wrk != nil {
+		b.rep.LoadGenerators["closed_loop"] = fmt.Sprintf("wrk %s (%s), %d threads", b.wrk.version, b.wrk.bin, b.cfg.wrkThreads)
+		logf("load generator: wrk %s, %d threads, %d connections, for baseline, ingest, e2e, bus and scaleout; built-in for the rest and for a second baseline",
+			b.wrk.version, b.cfg.wrkThreads, b.cfg.conns)
+	} else {
+		b.rep.LoadGenerators["closed_loop"] = genBuiltin
+	}
+	return nil
 }

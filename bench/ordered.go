@@ -40,7 +40,7 @@ func (b *bench) orderedOnce(ctx context.Context, h hubRun, scenario, key string)
 	}
 	w := &window{rc: p.rc}
 	spec := b.spec()
-	spec.NewReq, spec.OnWindow = newWebhook(p.url, hmacSecret).NewReq, b.profileWindow(h, scenario, w.mark)
+	spec.Targets, spec.OnWindow = []loadTarget{b.hook(p.url)}, b.profileWindow(h, scenario, w.mark)
 	res, err := runLoad(ctx, spec)
 	if err != nil {
 		return fmt.Errorf("%s: %w", scenario, err)

@@ -13,14 +13,17 @@ import (
 
 // figure is one measured value, one row of the table.
 type figure struct {
-	Scenario string   `json:"scenario"`
-	Store    string   `json:"store"` // "net/http" for the baseline, else sqlite or postgres
-	Name     string   `json:"figure"`
-	Value    float64  `json:"value"`
-	Unit     string   `json:"unit"`
-	Ratio    *float64 `json:"ratio_to_baseline,omitempty"`
-	Target   *target  `json:"target,omitempty"`
-	Met      *bool    `json:"met,omitempty"`
+	Scenario string `json:"scenario"`
+	Store    string `json:"store"` // "net/http" for the baseline, else sqlite or postgres
+	// Load is the generator that drove the figure (genWrk, genBuiltin), ""
+	// for figures no generator shapes (memory, counts).
+	Load   string   `json:"load,omitempty"`
+	Name   string   `json:"figure"`
+	Value  float64  `json:"value"`
+	Unit   string   `json:"unit"`
+	Ratio  *float64 `json:"ratio_to_baseline,omitempty"`
+	Target *target  `json:"target,omitempty"`
+	Met    *bool    `json:"met,omitempty"`
 	// base names the baseline figure the ratio divides by: "rate", "p50",
 	// "p99", or "" for figures with nothing comparable (memory, counts).
 	base string
@@ -44,22 +47,39 @@ type report struct {
 	Seconds  float64           `json:"run_seconds"`
 	Host     map[string]string `json:"host"`
 	Settings map[string]string `json:"settings"`
-	Figures  []*figure         `json:"figures"`
-	Failures []string          `json:"failures,omitempty"`
+	// LoadGenerators says which generator drove what; RatioBase is the one
+	// whose baseline every ratio divides by (wrk when it ran).
+	LoadGenerators map[string]string `json:"load_generators,omitempty"`
+	RatioBase      string            `json:"ratio_base,omitempty"`
+	Figures        []*figure         `json:"figures"`
+	Failures       []string          `json:"failures,omitempty"`
 }
 
 func (r *report) add(f *figure) { r.Figures = append(r.Figures, f) }
 
 // finish fills the ratios to the baseline and whether each target was met.
+// Every ratio divides by the baseline of one generator: wrk's when it ran
+// (a generator that is not the bottleneck), else the built-in one's. The
+// other generator's baseline figures get a ratio too, which says how close
+// that generator came.
 func (r *report) finish() {
+	r.RatioBase = genBuiltin
+	for _, f := range r.Figures {
+		if f.Scenario == "baseline" && f.Load == genWrk {
+			r.RatioBase = genWrk
+		}
+	}
+	isBase := func(f *figure) bool {
+		return f.Scenario == "baseline" && (f.Load == r.RatioBase || f.Load == "" && r.RatioBase == genBuiltin)
+	}
 	base := map[string]float64{}
 	for _, f := range r.Figures {
-		if f.Scenario == "baseline" && f.base != "" {
+		if isBase(f) && f.base != "" {
 			base[f.base] = f.Value
 		}
 	}
 	for _, f := range r.Figures {
-		if b, ok := base[f.base]; ok && b > 0 && f.Scenario != "baseline" {
+		if b, ok := base[f.base]; ok && b > 0 && !isBase(f) {
 			v := f.Value / b
 			f.Ratio = &v
 		}
@@ -84,7 +104,7 @@ func (r *report) finish() {
 // writeTable prints the figures as an aligned table.
 func (r *report) writeTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\tstore\tfigure\tvalue\tvs baseline\ttarget\tmet")
+	fmt.Fprintf(tw, "scenario\tstore\tload\tfigure\tvalue\tvs baseline (%s)\ttarget\tmet\n", r.RatioBase)
 	for _, f := range r.Figures {
 		ratio, tgt, met := "", "", ""
 		if f.Ratio != nil {
@@ -97,10 +117,10 @@ func (r *report) writeTable(w io.Writer) error {
 				met = map[bool]string{true: "met", false: "MISSED"}[*f.Met]
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Scenario, f.Store, f.Name, formatValue(f.Value, f.Unit), ratio, tgt, met)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Scenario, f.Store, f.Load, f.Name, formatValue(f.Value, f.Unit), ratio, tgt, met)
 	}
 	for _, e := range r.Failures {
-		fmt.Fprintf(tw, "FAILED\t\t%s\t\t\t\t\n", e)
+		fmt.Fprintf(tw, "FAILED\t\t\t%s\t\t\t\t\n", e)
 	}
 	return tw.Flush()
 }

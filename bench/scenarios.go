@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -27,9 +27,13 @@ type bench struct {
 	bin string
 	tmp string
 	rep *report
+	wrk *wrkTool // nil: the built-in generator drives every scenario
 	// empty is the empty-queue delivery rate per store and the scenario it
 	// came from, for the backlog comparison.
 	empty map[string]emptyRate
+	// e2eRate is the e2e scenario's webhook delivery rate per store, which
+	// the bus scenario is set beside.
+	e2eRate map[string]float64
 }
 
 type emptyRate struct {
@@ -37,9 +41,23 @@ type emptyRate struct {
 	from string
 }
 
+// fig records a figure; one with a baseline to compare to was driven by the
+// built-in generator.
 func (b *bench) fig(scenario, store, name string, v float64, unit, base string, t *target) {
-	b.rep.add(&figure{Scenario: scenario, Store: store, Name: name, Value: v, Unit: unit, base: base, Target: t})
+	load := ""
+	if base != "" {
+		load = genBuiltin
+	}
+	b.figG(load, scenario, store, name, v, unit, base, t)
 }
+
+// figG records a figure driven by the named load generator.
+func (b *bench) figG(load, scenario, store, name string, v float64, unit, base string, t *target) {
+	b.rep.add(&figure{Scenario: scenario, Store: store, Load: load, Name: name, Value: v, Unit: unit, base: base, Target: t})
+}
+
+// hook is the bench's signed webhook to url.
+func (b *bench) hook(url string) *webhook { return newWebhook(url, hmacSecret, b.cfg.bodySize) }
 
 // hubRun is one scenario's Hookhub and the store it runs on.
 type hubRun struct {
@@ -50,6 +68,13 @@ type hubRun struct {
 // withHub runs fn against a fresh Hookhub (own data directory, own database
 // on PostgreSQL) and records the process's memory and CPU for the scenario.
 func (b *bench) withHub(ctx context.Context, scenario, store string, fn func(h hubRun) error) error {
+	return b.withHubs(ctx, scenario, store, 1, "", func(hs []hubRun) error { return fn(hs[0]) })
+}
+
+// withHubs runs fn against n fresh Hookhub processes sharing one store (n > 1
+// only on PostgreSQL) and records their memory (the largest process's peak)
+// and CPU (all processes together); suffix ends the figures' names.
+func (b *bench) withHubs(ctx context.Context, scenario, store string, n int, suffix string, fn func(hs []hubRun) error) error {
 	dir, err := os.MkdirTemp(b.tmp, scenario+"-"+store+"-")
 	if err != nil {
 		return fmt.Errorf("temp dir: %w", err)
@@ -58,44 +83,83 @@ func (b *bench) withHub(ctx context.Context, scenario, store string, fn func(h h
 		// A backlog's SQLite file is large; free it before the next scenario.
 		defer os.RemoveAll(dir)
 	}
-	opts := hubOptions{Bin: b.bin, Dir: dir, Workers: b.cfg.workers, Profiles: b.cfg.profileDir != ""}
+	opts := hubOptions{Bin: b.bin, Workers: b.cfg.workers, Profiles: b.cfg.profileDir != ""}
+	if n > 1 {
+		k := make([]byte, 32)
+		rand.Read(k)
+		opts.SecretKey = base64.StdEncoding.EncodeToString(k)
+	}
 	if store == "postgres" {
-		url, drop, err := freshDatabase(ctx, b.cfg.databaseURL)
+		url, drop, err := freshDatabase(ctx, b.postgresURL())
 		if err != nil {
 			return err
 		}
 		defer drop()
 		opts.DatabaseURL = url
+	} else if n > 1 {
+		return fmt.Errorf("%s: several Hookhub processes share a store only on PostgreSQL", scenario)
 	}
-	h, err := startHub(ctx, opts)
-	if err != nil {
-		return err
-	}
+	var hubs []hubRun
 	defer func() {
-		if n := h.logLines(); n > 0 {
-			logf("  hookhub logged %d warn/error lines; last: %s", n, lastLine(h.logTail()))
-		}
-		if serr := h.stop(); serr != nil {
-			logf("  %v", serr)
+		for _, h := range hubs {
+			if n := h.logLines(); n > 0 {
+				note := ""
+				if b.wrk != nil {
+					note = " (wrk drops the requests in flight when a run ends, which Hookhub logs as failed)"
+				}
+				logf("  hookhub logged %d warn/error lines%s; last: %s", n, note, lastLine(h.logTail()))
+			}
+			if serr := h.stop(); serr != nil {
+				logf("  %v", serr)
+			}
 		}
 	}()
-	hw, self := watchProc(h.pid()), watchProc(os.Getpid())
-	err = fn(hubRun{h, store})
-	h.profs.Wait()
-	hs, ss := hw.finish(), self.finish()
-	// The kernel updates VmHWM lazily, so a sample can exceed it by a little.
-	peak := max(hs.HWMMB, hs.MaxRSSMB)
-	b.fig(scenario, store, "hookhub peak RSS (VmHWM)", peak, "MB", "", b.rssTarget(scenario))
-	b.fig(scenario, store, "hookhub max sampled RSS", hs.MaxRSSMB, "MB", "", nil)
-	b.fig(scenario, store, "hookhub CPU", hs.Cores, "cores", "", nil)
-	b.fig(scenario, store, "bench CPU (load+receiver)", ss.Cores, "cores", "", nil)
+	for i := range n {
+		opts.Dir = filepath.Join(dir, strconv.Itoa(i))
+		if err := os.Mkdir(opts.Dir, 0o755); err != nil {
+			return fmt.Errorf("temp dir: %w", err)
+		}
+		h, err := startHub(ctx, opts)
+		if err != nil {
+			return err
+		}
+		opts.APIKey = h.key   // the first one bootstrapped the database with it
+		opts.Profiles = false // profiles are of the first process only
+		hubs = append(hubs, hubRun{h, store})
+	}
+	var watches []*procWatch
+	for _, h := range hubs {
+		watches = append(watches, watchProc(h.pid()))
+	}
+	self := watchProc(os.Getpid())
+	err = fn(hubs)
+	var peak, sampled, cores float64
+	for i, w := range watches {
+		hubs[i].profs.Wait()
+		hs := w.finish()
+		// The kernel updates VmHWM lazily, so a sample can exceed it by a little.
+		peak, sampled, cores = max(peak, hs.HWMMB, hs.MaxRSSMB), max(sampled, hs.MaxRSSMB), cores+hs.Cores
+	}
+	ss := self.finish()
+	b.fig(scenario, store, "hookhub peak RSS (VmHWM)"+suffix, peak, "MB", "", b.rssTarget(scenario))
+	b.fig(scenario, store, "hookhub max sampled RSS"+suffix, sampled, "MB", "", nil)
+	b.fig(scenario, store, "hookhub CPU"+suffix, cores, "cores", "", nil)
+	b.fig(scenario, store, "bench CPU (built-in load+receiver)"+suffix, ss.Cores, "cores", "", nil)
 	return err
+}
+
+// postgresURL is the database the PostgreSQL runs create theirs next to.
+func (b *bench) postgresURL() string {
+	if b.cfg.databaseURL != "" {
+		return b.cfg.databaseURL
+	}
+	return os.Getenv("HOOKHUB_TEST_POSTGRES_URL")
 }
 
 // rssTarget applies the 150 MB ceiling to the scenarios it names.
 func (b *bench) rssTarget(scenario string) *target {
 	switch scenario {
-	case "e2e", "latency", "backlog":
+	case "ingest", "e2e", "latency", "backlog", "scaleout":
 		return atMost(150)
 	}
 	return nil
@@ -144,33 +208,46 @@ func logLoad(what string, r *loadResult) {
 }
 
 // runBaseline drives a bare net/http handler that reads the body and answers
-// 202: the ceiling this machine and load generator allow.
+// 202, in a process of its own: the ceiling this machine allows. With wrk it
+// is measured twice, by wrk (the base of every ratio) and by the built-in
+// generator (how close that one comes, which bounds the scenarios it drives).
 func (b *bench) runBaseline(ctx context.Context) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := startBaseline(ctx)
 	if err != nil {
-		return fmt.Errorf("baseline: listen: %w", err)
+		return err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusAccepted)
-	})}
-	go srv.Serve(ln)
-	defer srv.Close()
-	self := watchProc(os.Getpid())
+	defer srv.stop()
+	url := "http://" + srv.addr + "/hooks/bench"
+	if b.wrk != nil {
+		sw := watchProc(srv.pid())
+		o, err := b.wrkLoad(ctx, []*webhook{b.hook(url)}, nil)
+		if err != nil {
+			return fmt.Errorf("baseline (wrk): %w", err)
+		}
+		logOutcome("baseline", o)
+		b.baselineFigs(o, sw.finish().Cores)
+	}
+	sw, self := watchProc(srv.pid()), watchProc(os.Getpid())
 	spec := b.spec()
-	spec.NewReq = newWebhook("http://"+ln.Addr().String()+"/hooks/bench", hmacSecret).NewReq
+	spec.Targets = []loadTarget{b.hook(url)}
 	res, err := runLoad(ctx, spec)
 	if err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
-	logLoad("baseline", res)
-	const sc, st = "baseline", "net/http"
-	b.fig(sc, st, "requests/s", res.RPS(), "req/s", "rate", nil)
-	b.fig(sc, st, "latency p50", ms(percentile(res.Lat, 50)), "ms", "p50", nil)
-	b.fig(sc, st, "latency p99", ms(percentile(res.Lat, 99)), "ms", "p99", nil)
-	b.fig(sc, st, "errors (non-2xx)", float64(res.Errors), "count", "", nil)
-	b.fig(sc, st, "bench CPU (load+server)", self.finish().Cores, "cores", "", nil)
+	logLoad("baseline (built-in)", res)
+	b.baselineFigs(&loadOutcome{Gen: genBuiltin, RPS: res.RPS(), P50: percentile(res.Lat, 50), P99: percentile(res.Lat, 99),
+		Errors: res.Errors, GenCores: self.finish().Cores}, sw.finish().Cores)
 	return nil
+}
+
+func (b *bench) baselineFigs(o *loadOutcome, serverCores float64) {
+	const sc, st = "baseline", "net/http"
+	b.figG(o.Gen, sc, st, "requests/s", o.RPS, "req/s", "rate", nil)
+	b.figG(o.Gen, sc, st, "latency p50", ms(o.P50), "ms", "p50", nil)
+	b.figG(o.Gen, sc, st, "latency p99", ms(o.P99), "ms", "p99", nil)
+	b.figG(o.Gen, sc, st, "errors (non-2xx)", float64(o.Errors), "count", "", nil)
+	b.figG(o.Gen, sc, st, "server CPU", serverCores, "cores", "", nil)
+	b.figG(o.Gen, sc, st, "load generator CPU", o.GenCores, "cores", "", nil)
 }
 
 // runIngest sends signed webhooks to a source with no destinations: the cost
@@ -181,17 +258,16 @@ func (b *bench) runIngest(ctx context.Context, store string) error {
 		if err != nil {
 			return err
 		}
-		spec := b.spec()
-		spec.NewReq, spec.OnWindow = newWebhook(url, hmacSecret).NewReq, b.profileWindow(h, "ingest", nil)
-		res, err := runLoad(ctx, spec)
+		o, err := b.fullLoad(ctx, []*webhook{b.hook(url)}, b.profileWindow(h, "ingest", nil))
 		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
-		logLoad("ingest", res)
-		b.fig("ingest", store, "requests/s", res.RPS(), "req/s", "rate", baselineAtLeast(0.5))
-		b.fig("ingest", store, "latency p50", ms(percentile(res.Lat, 50)), "ms", "p50", nil)
-		b.fig("ingest", store, "latency p99", ms(percentile(res.Lat, 99)), "ms", "p99", atMost(20))
-		b.fig("ingest", store, "errors (non-2xx)", float64(res.Errors), "count", "", atMost(0))
+		logOutcome("ingest", o)
+		b.figG(o.Gen, "ingest", store, "requests/s (no destination)", o.RPS, "req/s", "rate", baselineAtLeast(0.5))
+		b.figG(o.Gen, "ingest", store, "latency p50", ms(o.P50), "ms", "p50", nil)
+		b.figG(o.Gen, "ingest", store, fmt.Sprintf("latency p99 (%d connections)", o.Conns), ms(o.P99), "ms", "p99", atMost(20))
+		b.figG(o.Gen, "ingest", store, "errors (non-2xx)", float64(o.Errors), "count", "", atMost(0))
+		b.genCPU(o, "ingest", store, "")
 		return nil
 	})
 }
@@ -257,7 +333,8 @@ func (b *bench) drain(ctx context.Context, rc *receiver, want int64) (time.Durat
 }
 
 // runE2E ingests as fast as it can into one destination and measures the
-// deliveries the receiver gets over the steady window, then lets the queue drain.
+// deliveries the receiver gets over the steady window, then lets the queue
+// drain. Its ingest rate is "ingest with one destination".
 func (b *bench) runE2E(ctx context.Context, store string) error {
 	return b.withHub(ctx, "e2e", store, func(h hubRun) error {
 		p, err := setupPipeline(ctx, h, 1)
@@ -266,30 +343,54 @@ func (b *bench) runE2E(ctx context.Context, store string) error {
 		}
 		defer p.rc.close()
 		w := &window{rc: p.rc}
-		spec := b.spec()
-		spec.NewReq, spec.OnWindow = newWebhook(p.url, hmacSecret).NewReq, b.profileWindow(h, "e2e", w.mark)
-		res, err := runLoad(ctx, spec)
+		o, err := b.fullLoad(ctx, []*webhook{b.hook(p.url)}, b.profileWindow(h, "e2e", w.mark))
 		if err != nil {
 			return fmt.Errorf("e2e: %w", err)
 		}
-		logLoad("e2e ingest", res)
-		queued := res.OK - p.rc.events.Load()
-		took, ok := b.drain(ctx, p.rc, res.OK)
-		logf("  e2e: %d accepted, %d delivered; queue after load %d drained in %.1fs (complete: %v)",
-			res.OK, p.rc.events.Load(), queued, took.Seconds(), ok)
-		goal := 10000.0
-		if store == "postgres" {
-			goal = 5000 // the PostgreSQL goal: events ingested and delivered
-		}
-		b.setEmpty(store, w.rate(), "e2e")
-		b.fig("e2e", store, "deliveries/s (steady window)", w.rate(), "deliveries/s", "rate", atLeast(goal))
-		b.fig("e2e", store, "ingest requests/s meanwhile", res.RPS(), "req/s", "rate", nil)
-		b.fig("e2e", store, "ingest errors (non-2xx)", float64(res.Errors), "count", "", atMost(0))
-		b.fig("e2e", store, "queued at end of load", float64(queued), "count", "", nil)
-		b.fig("e2e", store, "drain time after load", took.Seconds(), "s", "", nil)
-		b.fig("e2e", store, "undelivered after drain", float64(max(res.OK-p.rc.events.Load(), 0)), "count", "", atMost(0))
+		logOutcome("e2e ingest", o)
+		b.e2eFigs(ctx, "e2e", store, "", p.rc, w, o, e2eGoal(store))
 		return nil
 	})
+}
+
+// genCPU records wrk's CPU; the built-in generator's is the bench CPU figure.
+func (b *bench) genCPU(o *loadOutcome, sc, store, suffix string) {
+	if o.Gen == genWrk {
+		b.figG(o.Gen, sc, store, "wrk CPU"+suffix, o.GenCores, "cores", "", nil)
+	}
+}
+
+// e2eGoal is the end-to-end target per store.
+func e2eGoal(store string) float64 {
+	if store == "postgres" {
+		return 8000
+	}
+	return 10000
+}
+
+// e2eFigs drains the queue after an end-to-end load and records its figures.
+func (b *bench) e2eFigs(ctx context.Context, sc, store, suffix string, rc *receiver, w *window, o *loadOutcome, goal float64) {
+	queued := o.OK - rc.events.Load()
+	took, ok := b.drain(ctx, rc, o.OK)
+	logf("  %s: %d accepted, %d delivered; queue after load %d drained in %.1fs (complete: %v)",
+		sc, o.OK, rc.events.Load(), queued, took.Seconds(), ok)
+	if sc == "e2e" {
+		b.setEmpty(store, w.rate(), "e2e")
+		b.e2eRate[store] = w.rate()
+	}
+	// A goal of 0 leaves both targets out (scale-out reports growth only).
+	var deliveries, ingest *target
+	if goal > 0 {
+		deliveries, ingest = atLeast(goal), baselineAtLeast(0.3)
+	}
+	b.figG(o.Gen, sc, store, "deliveries/s (steady window)"+suffix, w.rate(), "deliveries/s", "rate", deliveries)
+	b.figG(o.Gen, sc, store, "ingest requests/s meanwhile (one destination)"+suffix, o.RPS, "req/s", "rate", ingest)
+	b.figG(o.Gen, sc, store, "ingest latency p99 meanwhile"+suffix, ms(o.P99), "ms", "p99", nil)
+	b.figG(o.Gen, sc, store, "ingest errors (non-2xx)"+suffix, float64(o.Errors), "count", "", atMost(0))
+	b.genCPU(o, sc, store, suffix)
+	b.figG("", sc, store, "queued at end of load"+suffix, float64(max(queued, 0)), "count", "", nil)
+	b.figG("", sc, store, "drain time after load"+suffix, took.Seconds(), "s", "", nil)
+	b.figG("", sc, store, "undelivered after drain"+suffix, float64(max(o.OK-rc.events.Load(), 0)), "count", "", atMost(0))
 }
 
 // runLatency offers events at a fixed rate, open loop, and measures the time
@@ -305,7 +406,7 @@ func (b *bench) runLatency(ctx context.Context, store string) error {
 		w := &window{rc: p.rc}
 		spec := b.spec()
 		spec.Rate = b.cfg.rate
-		spec.NewReq = newWebhook(p.url, hmacSecret).NewReq
+		spec.Targets = []loadTarget{b.hook(p.url)}
 		spec.OnWindow = b.profileWindow(h, "latency", func(open bool, at time.Time) {
 			if open {
 				p.rc.latFrom.Store(at.UnixNano())
@@ -349,7 +450,7 @@ func (b *bench) runFanout(ctx context.Context, store string) error {
 		var accepted atomic.Int64
 		spec := b.spec()
 		spec.Accepted, spec.OnWindow = &accepted, b.profileWindow(h, "fanout", w.mark)
-		spec.NewReq = newWebhook(p.url, hmacSecret).NewReq
+		spec.Targets = []loadTarget{b.hook(p.url)}
 		spec.Gate = func() bool { return accepted.Load()*int64(n)-p.rc.events.Load() < shallowQueue }
 		res, err := runLoad(ctx, spec)
 		if err != nil {
@@ -423,7 +524,7 @@ func (b *bench) fillBacklog(ctx context.Context, h hubRun, p *pipeline) (int64, 
 	events := (int64(b.cfg.backlog) + n - 1) / n
 	logf("  backlog: queueing %d events × %d paused destinations", events, n)
 	spec := loadSpec{Conns: b.cfg.conns, Duration: b.cfg.fillTimeout, MaxRequests: events,
-		NewReq: newWebhook(p.url, hmacSecret).NewReq}
+		Targets: []loadTarget{b.hook(p.url)}}
 	start := time.Now()
 	res, err := runLoad(ctx, spec)
 	if err != nil {

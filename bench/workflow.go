@@ -68,7 +68,7 @@ func (b *bench) runSyncWorkflow(ctx context.Context, h hubRun) error {
 		return err
 	}
 	spec := b.spec()
-	spec.NewReq, spec.OnWindow = newWebhook(url, hmacSecret).NewReq, b.profileWindow(h, "workflow-sync", nil)
+	spec.Targets, spec.OnWindow = []loadTarget{b.hook(url)}, b.profileWindow(h, "workflow-sync", nil)
 	res, err := runLoad(ctx, spec)
 	if err != nil {
 		return fmt.Errorf("sync workflow: %w", err)
@@ -94,7 +94,7 @@ func (b *bench) runAsyncWorkflow(ctx context.Context, h hubRun) error {
 	}
 	w := &window{rc: rc}
 	spec := b.spec()
-	spec.NewReq = newWebhook(url, hmacSecret).NewReq
+	spec.Targets = []loadTarget{b.hook(url)}
 	spec.OnWindow = b.profileWindow(h, "workflow-async", func(open bool, at time.Time) {
 		if open {
 			rc.latFrom.Store(at.UnixNano())

@@ -25,8 +25,11 @@ type Delivery struct {
 
 // Attempt is one try at a delivery.
 type Attempt struct {
-	Number          int                 `json:"number"`
-	Trigger         string              `json:"trigger"`
+	Number  int    `json:"number"`
+	Trigger string `json:"trigger"`
+	// Target is where it went: the webhook URL, or the broker and its
+	// subject, topic or stream (credentials masked).
+	Target          string              `json:"target"`
 	URL             string              `json:"url"`
 	StartedAt       time.Time           `json:"started_at"`
 	DurationMS      int64               `json:"duration_ms"`

@@ -2,6 +2,8 @@ package console
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -18,9 +20,16 @@ type workflowForm struct {
 	ID         string
 	Definition string
 	Nodes      []nodeView
-	Error      string // an error not about one node
-	Sample     sampleForm
-	Paths      *samplePaths
+	Error      string // the save's error when it is not about one node
+	// SaveError is what the server said to the last save, and ErrorFor the
+	// digest of the definition it said it about. The parse form carries
+	// both, so parsing a sample keeps the errors shown; StaleErrors says
+	// the definition has changed since that save.
+	SaveError, ErrorFor string
+	StaleErrors         bool
+	Sample              sampleForm
+	SampleError         string
+	Paths               *samplePaths
 }
 
 // nodeView is one node of the definition, with its error if any.
@@ -56,7 +65,7 @@ const workflowTemplate = `{
 }`
 
 func (c *Console) handleWorkflowNew(w http.ResponseWriter, r *http.Request) {
-	c.workflowFormPage(w, r, http.StatusOK, workflowForm{Definition: workflowTemplate}, nil)
+	c.workflowFormPage(w, r, http.StatusOK, workflowForm{Definition: workflowTemplate})
 }
 
 func (c *Console) handleWorkflowEdit(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +74,7 @@ func (c *Console) handleWorkflowEdit(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	c.workflowFormPage(w, r, http.StatusOK, workflowForm{ID: wf.ID, Definition: editable(wf.Raw)}, nil)
+	c.workflowFormPage(w, r, http.StatusOK, workflowForm{ID: wf.ID, Definition: editable(wf.Raw)})
 }
 
 // editable keeps the fields a definition is made of, indented.
@@ -83,23 +92,34 @@ func editable(raw json.RawMessage) string {
 	return indentJSON(def)
 }
 
-func (c *Console) workflowFormPage(w http.ResponseWriter, r *http.Request, status int, f workflowForm, err error) {
+func (c *Console) workflowFormPage(w http.ResponseWriter, r *http.Request, status int, f workflowForm) {
 	f.Nodes = outline(f.Definition)
-	if err != nil {
-		f.Error = hookhub.ErrorMessage(err)
-		if id := nodeOfError(f.Error); id != "" {
-			for i := range f.Nodes {
-				if f.Nodes[i].ID == id {
-					f.Nodes[i].Error, f.Error = f.Error, ""
-				}
+	f.Error = f.SaveError
+	if id := nodeOfError(f.SaveError); id != "" {
+		for i := range f.Nodes {
+			if f.Nodes[i].ID == id {
+				f.Nodes[i].Error, f.Error = f.SaveError, ""
 			}
 		}
 	}
+	f.StaleErrors = f.SaveError != "" && f.ErrorFor != digest(f.Definition)
 	title := "New workflow"
 	if f.ID != "" {
 		title = "Edit workflow"
 	}
 	c.render(w, r, status, "workflow_form", view{Title: title, Nav: "workflows", Data: f})
+}
+
+// failed records the error a save of f's definition got.
+func (f *workflowForm) failed(err error) {
+	f.SaveError, f.ErrorFor = hookhub.ErrorMessage(err), digest(f.Definition)
+}
+
+// digest identifies a definition as typed, whatever line endings the
+// browser sent it with.
+func digest(def string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(strings.ReplaceAll(def, "\r\n", "\n"))))
+	return hex.EncodeToString(sum[:])
 }
 
 var nodeNamed = regexp.MustCompile(`node "([^"]+)"`)
@@ -149,7 +169,8 @@ func (c *Console) saveWorkflow(w http.ResponseWriter, r *http.Request, id string
 	dec := json.NewDecoder(strings.NewReader(def))
 	dec.UseNumber()
 	if err := dec.Decode(&body); err != nil {
-		c.workflowFormPage(w, r, http.StatusBadRequest, f, hookhub.Errorf(hookhub.EINVALID, "the definition is not JSON: %v", err))
+		f.failed(hookhub.Errorf(hookhub.EINVALID, "the definition is not JSON: %v", err))
+		c.workflowFormPage(w, r, http.StatusBadRequest, f)
 		return
 	}
 	method, path := "POST", "/api/v1/workflows"
@@ -158,7 +179,10 @@ func (c *Console) saveWorkflow(w http.ResponseWriter, r *http.Request, id string
 	}
 	var out apiWorkflow
 	if err := c.api.Call(r.Context(), callerOf(r), method, path, body, &out); err != nil {
-		c.formError(w, r, err, func(status int, _ string) { c.workflowFormPage(w, r, status, f, err) })
+		c.formError(w, r, err, func(status int, _ string) {
+			f.failed(err)
+			c.workflowFormPage(w, r, status, f)
+		})
 		return
 	}
 	redirect(w, r, "/workflows/"+out.ID, "Workflow saved (version "+itoa(out.Version)+").")
@@ -173,9 +197,11 @@ func (c *Console) handleWorkflowUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleParseSample is seed 002's parse button: paste a URL, headers or a
-// JSON body and get the paths trigger.parse can name.
+// JSON body and get the paths trigger.parse can name. The editor around it
+// stays as it was, the last save's errors included.
 func (c *Console) handleParseSample(w http.ResponseWriter, r *http.Request) {
 	f := workflowForm{ID: r.PostFormValue("id"), Definition: r.PostFormValue("definition"),
+		SaveError: r.PostFormValue("save_error"), ErrorFor: r.PostFormValue("error_for"),
 		Sample: sampleForm{URL: r.PostFormValue("sample_url"), Headers: r.PostFormValue("sample_headers"), Body: r.PostFormValue("sample_body")}}
 	in := map[string]any{"url": f.Sample.URL, "headers": parseHeaderLines(f.Sample.Headers)}
 	if b := bytes.TrimSpace([]byte(f.Sample.Body)); len(b) > 0 {
@@ -183,11 +209,14 @@ func (c *Console) handleParseSample(w http.ResponseWriter, r *http.Request) {
 	}
 	var paths samplePaths
 	if err := c.api.Call(r.Context(), callerOf(r), "POST", "/api/v1/workflows/parse-sample", in, &paths); err != nil {
-		c.formError(w, r, err, func(status int, _ string) { c.workflowFormPage(w, r, status, f, err) })
+		c.formError(w, r, err, func(status int, msg string) {
+			f.SampleError = msg
+			c.workflowFormPage(w, r, status, f)
+		})
 		return
 	}
 	f.Paths = &paths
-	c.workflowFormPage(w, r, http.StatusOK, f, nil)
+	c.workflowFormPage(w, r, http.StatusOK, f)
 }
 
 // parseHeaderLines reads "Name: value" lines.

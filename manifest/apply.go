@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -55,6 +56,9 @@ func Apply(ctx context.Context, f *File, api API, o Options, out io.Writer) (Sum
 		if err := a.index(k); err != nil {
 			return a.sum, err
 		}
+	}
+	if err := a.checkRefs(f); err != nil {
+		return a.sum, err
 	}
 	for _, k := range Kinds {
 		for _, obj := range f.Objects[k.Name] {
@@ -127,7 +131,7 @@ func (a *applier) find(k Kind, name string) Object {
 // one creates or updates one declared object.
 func (a *applier) one(ctx context.Context, k Kind, obj Object) error {
 	name := obj["name"].(string)
-	body, err := a.resolve(k, obj)
+	body, err := resolve(k, obj, a.ids)
 	if err != nil {
 		return fmt.Errorf("%s %q: %w", k.Singular, name, err)
 	}
@@ -165,38 +169,100 @@ func (a *applier) one(ctx context.Context, k Kind, obj Object) error {
 	return nil
 }
 
-// resolve replaces references by name with IDs.
-func (a *applier) resolve(k Kind, obj Object) (Object, error) {
-	body := make(Object, len(obj))
-	for key, v := range obj {
-		body[key] = v
-	}
+// resolve replaces references by name with IDs, found in ids (per kind,
+// name → ID). obj itself is left as it is.
+func resolve(k Kind, obj Object, ids map[string]map[string]string) (Object, error) {
+	body := maps.Clone(obj)
 	for _, ref := range k.Refs {
-		v, ok := body[ref.Field]
+		if ref.In == "" {
+			if err := resolveRef(ref, body, ids); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		items, ok := body[ref.In].([]any)
 		if !ok {
 			continue
 		}
-		delete(body, ref.Field)
-		names, _ := v.([]any)
-		if !ref.Many {
-			names = []any{v}
-		}
-		ids := make([]any, 0, len(names))
-		for _, n := range names {
-			s, _ := n.(string)
-			id, ok := a.ids[ref.Kind][s]
+		out := make([]any, len(items))
+		for i, item := range items {
+			m, ok := item.(map[string]any)
 			if !ok {
-				return nil, fmt.Errorf("%s: no %s named %q in the file or on the server", ref.Field, ref.Kind, s)
+				out[i] = item
+				continue
 			}
-			ids = append(ids, id)
+			m = maps.Clone(m)
+			if _, named := m[ref.Field]; named {
+				if _, both := m[ref.IDField]; both {
+					return nil, fmt.Errorf("%s: give %s or %s, not both", itemName(ref.In, i, m), ref.Field, ref.IDField)
+				}
+			}
+			if err := resolveRef(ref, m, ids); err != nil {
+				return nil, fmt.Errorf("%s: %w", itemName(ref.In, i, m), err)
+			}
+			out[i] = m
 		}
-		if ref.Many {
-			body[ref.IDField] = ids
-		} else {
-			body[ref.IDField] = ids[0]
-		}
+		body[ref.In] = out
 	}
 	return body, nil
+}
+
+// resolveRef replaces one reference field of obj by its IDField.
+func resolveRef(ref Ref, obj Object, ids map[string]map[string]string) error {
+	v, ok := obj[ref.Field]
+	if !ok {
+		return nil
+	}
+	delete(obj, ref.Field)
+	names, _ := v.([]any)
+	if !ref.Many {
+		names = []any{v}
+	}
+	out := make([]any, 0, len(names))
+	for _, n := range names {
+		s, _ := n.(string)
+		id, ok := ids[ref.Kind][s]
+		if !ok {
+			kind, _ := kindNamed(ref.Kind)
+			return fmt.Errorf("%s: no %s named %q in the file or on the server", ref.Field, kind.Singular, s)
+		}
+		out = append(out, id)
+	}
+	if ref.Many {
+		obj[ref.IDField] = out
+	} else {
+		obj[ref.IDField] = out[0]
+	}
+	return nil
+}
+
+// itemName says which item of a list an error is about: nodes[2] (id "notify").
+func itemName(list string, i int, item map[string]any) string {
+	if id, _ := item["id"].(string); id != "" {
+		return fmt.Sprintf("%s[%d] (id %q)", list, i, id)
+	}
+	return fmt.Sprintf("%s[%d]", list, i)
+}
+
+// checkRefs resolves every reference of the file against the names on the
+// server and in the file, so a name neither has is reported before
+// anything is changed.
+func (a *applier) checkRefs(f *File) error {
+	known := map[string]map[string]string{}
+	for _, k := range Kinds {
+		known[k.Name] = maps.Clone(a.ids[k.Name])
+		for _, obj := range f.Objects[k.Name] {
+			known[k.Name][obj["name"].(string)] = "(new)"
+		}
+	}
+	for _, k := range Kinds {
+		for _, obj := range f.Objects[k.Name] {
+			if _, err := resolve(k, obj, known); err != nil {
+				return fmt.Errorf("%s %q: %w", k.Singular, obj["name"], err)
+			}
+		}
+	}
+	return nil
 }
 
 // prune deletes the kind's objects the file does not name.

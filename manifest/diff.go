@@ -1,11 +1,11 @@
 package manifest
 
 import (
+	"reflect"
 	"slices"
+	"sort"
 
 	"github.com/hookhub/hookhub"
-	"reflect"
-	"sort"
 )
 
 // derived are nested fields the server computes; a file never sets them.

@@ -1,19 +1,20 @@
 package manifest
 
 import (
-	"net/url"
-
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/hookhub/hookhub"
+	"maps"
 	"math"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/hookhub/hookhub"
 )
 
 // Export writes every object of every kind in the manifest format, sorted
@@ -61,23 +62,45 @@ func exportObject(k Kind, obj Object, names map[string]map[string]string) Object
 		delete(out, k.Owns.IDField) // made for it: the owner makes it anew
 	}
 	for _, ref := range k.Refs {
-		ids, _ := out[ref.IDField].([]any)
-		if !ref.Many {
-			ids = []any{out[ref.IDField]}
+		if ref.In == "" {
+			nameRef(ref, out, names)
+			continue
 		}
-		refNames, ok := namesOf(ids, names[ref.Kind])
-		if !ok || len(ids) == 0 || ids[0] == nil {
-			continue // an ID no longer known stays an ID
+		items, _ := out[ref.In].([]any)
+		named := make([]any, len(items))
+		for i, item := range items {
+			if m, ok := item.(map[string]any); ok {
+				m = maps.Clone(m)
+				nameRef(ref, m, names)
+				item = m
+			}
+			named[i] = item
 		}
-		delete(out, ref.IDField)
-		if ref.Many {
-			out[ref.Field] = refNames
-		} else {
-			out[ref.Field] = refNames[0]
+		if items != nil {
+			out[ref.In] = named
 		}
 	}
 	placeholders(k, out)
 	return prune(out).(Object)
+}
+
+// nameRef replaces the IDs in a reference's IDField of obj by the names of
+// the objects they are; an ID no longer known stays an ID.
+func nameRef(ref Ref, obj Object, names map[string]map[string]string) {
+	ids, _ := obj[ref.IDField].([]any)
+	if !ref.Many {
+		ids = []any{obj[ref.IDField]}
+	}
+	refNames, ok := namesOf(ids, names[ref.Kind])
+	if !ok || len(ids) == 0 || ids[0] == nil {
+		return
+	}
+	delete(obj, ref.IDField)
+	if ref.Many {
+		obj[ref.Field] = refNames
+	} else {
+		obj[ref.Field] = refNames[0]
+	}
 }
 
 func namesOf(ids []any, byID map[string]string) ([]any, bool) {

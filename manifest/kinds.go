@@ -29,6 +29,9 @@ type Kind struct {
 type Ref struct {
 	Field, IDField, Kind string
 	Many                 bool
+	// In, when set, is a list field whose items hold the reference (a
+	// workflow's nodes) rather than the object itself.
+	In string
 }
 
 // Secret is a write-only field.
@@ -69,7 +72,11 @@ var Kinds = []Kind{
 	{
 		Name: "workflows", Singular: "workflow",
 		OutputOnly: []string{"id", "url", "owns_source", "version", "created_at", "updated_at"},
-		Refs:       []Ref{{Field: "source", IDField: "source_id", Kind: "sources"}},
+		Refs: []Ref{
+			{Field: "source", IDField: "source_id", Kind: "sources"},
+			// A deliver node names its destination.
+			{In: "nodes", Field: "destination", IDField: "destination_id", Kind: "destinations"},
+		},
 		Secrets: []Secret{
 			{Parent: "trigger.auth", Field: "secret", SetFlag: "secret_set"},
 			{Parent: "trigger.auth", Field: "password", SetFlag: "secret_set"},

@@ -154,3 +154,51 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A deliver node is exported with its destination's name, and a node whose
+// destination is no longer known keeps its ID.
+func TestExportDeliverNode(t *testing.T) {
+	wf, _ := kindNamed("workflows")
+	names := map[string]map[string]string{"destinations": {"dst_1": "Ops"}, "sources": {}}
+	got := exportObject(wf, Object{"name": "w", "start": "a", "nodes": []any{
+		map[string]any{"id": "a", "type": "deliver", "destination_id": "dst_1", "next": "b"},
+		map[string]any{"id": "b", "type": "deliver", "destination_id": "dst_gone"},
+		map[string]any{"id": "c", "type": "respond", "status": 200.0},
+	}}, names)
+	nodes := got["nodes"].([]any)
+	if a := nodes[0].(Object); a["destination"] != "Ops" || a["destination_id"] != nil {
+		t.Errorf("node a exported as %v", a)
+	}
+	if b := nodes[1].(Object); b["destination_id"] != "dst_gone" || b["destination"] != nil {
+		t.Errorf("node b exported as %v", b)
+	}
+	if c := nodes[2].(Object); c["destination"] != nil || c["status"] != 200.0 {
+		t.Errorf("node c exported as %v", c)
+	}
+}
+
+// resolve names deliver nodes' destinations by ID, leaving the file's
+// object as it was, and says which node names an unknown one.
+func TestResolveDeliverNode(t *testing.T) {
+	wf, _ := kindNamed("workflows")
+	obj := Object{"name": "w", "nodes": []any{
+		map[string]any{"id": "a", "type": "deliver", "destination": "Ops"},
+		map[string]any{"id": "b", "type": "respond"},
+	}}
+	ids := map[string]map[string]string{"destinations": {"Ops": "dst_1"}, "sources": {}}
+	body, err := resolve(wf, obj, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := body["nodes"].([]any)[0].(map[string]any); n["destination_id"] != "dst_1" || n["destination"] != nil {
+		t.Errorf("resolved node %v", n)
+	}
+	if n := obj["nodes"].([]any)[0].(map[string]any); n["destination"] != "Ops" || n["destination_id"] != nil {
+		t.Errorf("resolve changed the file's node: %v", n)
+	}
+	obj["nodes"].([]any)[0].(map[string]any)["destination"] = "Nope"
+	_, err = resolve(wf, obj, ids)
+	if want := `nodes[0] (id "a"): destination: no destination named "Nope" in the file or on the server`; err == nil || err.Error() != want {
+		t.Errorf("unknown name: %v, want %q", err, want)
+	}
+}

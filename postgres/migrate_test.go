@@ -91,8 +91,8 @@ func TestDedupInEventsMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := oldDB{raw}
-	migrateTo(t, old, 10)
-	holder := storetest.WriteDedupRowsV10(t, old)
+	migrateTo(t, old, 11)
+	holder := storetest.WriteDedupRowsV11(t, old)
 	raw.Close()
 
 	box, err := secret.NewBox(secret.NewRandomKey())

@@ -6,17 +6,27 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub/web"
+	"go.opentelemetry.io/otel/trace"
 )
 
-// instrument records metrics and a log line for one route. route is the
+// instrument records metrics, a log line and, when tracing, a server span
+// for one route. route is the
 // pattern, known when the route is registered, so labels stay bounded.
 func (s *Server) instrument(route string, quiet bool, next http.Handler) http.Handler {
+	traced := s.traced(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &web.StatusWriter{ResponseWriter: w}
+		var span trace.Span
+		if traced {
+			r, span = s.startRequest(r, route)
+		}
 		next.ServeHTTP(sw, r)
 		if sw.Status == 0 {
 			sw.Status = http.StatusOK
+		}
+		if traced {
+			endRequest(span, sw.Status)
 		}
 		d := time.Since(start)
 		s.metrics.observe(route, sw.Status, d)

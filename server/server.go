@@ -15,6 +15,7 @@ import (
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/tracing"
 	"github.com/hookhub/hookhub/web"
 	"github.com/hookhub/hookhub/workflow"
 )
@@ -59,6 +60,9 @@ type Options struct {
 	// Access answers who may do what; nil means one over Store with its
 	// defaults.
 	Access *access.Service
+	// Tracer starts the spans of ingest and API requests; nil traces
+	// nothing.
+	Tracer *tracing.Tracer
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
@@ -103,6 +107,7 @@ type Server struct {
 	bodyTimeout  time.Duration
 	routing      *routing.Table
 	workflows    *workflow.Runner
+	tracer       *tracing.Tracer
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	callOnce     sync.Once
@@ -172,6 +177,7 @@ func New(o Options) *Server {
 		rates:        limit.NewRates(),
 		routing:      o.Routing,
 		workflows:    o.Workflows,
+		tracer:       o.Tracer,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}

@@ -87,8 +87,8 @@ func TestDedupInEventsMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	old := oldDB{raw}
-	migrateTo(t, old, sqlstore.SQLite(), 10)
-	holder := storetest.WriteDedupRowsV10(t, old)
+	migrateTo(t, old, sqlstore.SQLite(), 11)
+	holder := storetest.WriteDedupRowsV11(t, old)
 	raw.Close()
 
 	box, err := secret.NewBox(secret.NewRandomKey())

@@ -8,7 +8,7 @@ import (
 )
 
 const eventCols = `id, source_id, type, status, received_at, method, path, raw_query, headers, body,
-	client_ip, verify_scheme, verify_result, verify_reason, dedup_key, duplicate_of, variables`
+	client_ip, verify_scheme, verify_result, verify_reason, dedup_key, duplicate_of, variables, trace_parent, trace_state`
 
 // GetEvent returns the event with the given ID.
 func (s *Store) GetEvent(ctx context.Context, id string) (*hookhub.Event, error) {
@@ -82,7 +82,7 @@ func scanEvent(row scanner) (*hookhub.Event, error) {
 	v := &ev.Verification
 	err := row.Scan(&ev.ID, str(&ev.SourceID), &ev.Type, &ev.Status, tm(&ev.ReceivedAt), &ev.Method, &ev.Path,
 		&ev.RawQuery, js(&ev.Headers), &ev.Body, &ev.ClientIP, &v.Scheme, &v.Result, &v.Reason,
-		&ev.DedupKey, &ev.DuplicateOf, js(&ev.Variables))
+		&ev.DedupKey, &ev.DuplicateOf, js(&ev.Variables), &ev.TraceParent, &ev.TraceState)
 	if err != nil {
 		return nil, err
 	}

@@ -229,7 +229,7 @@ func (s *Store) insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*hookh
 const (
 	eventStatusCol      = 3
 	eventDuplicateOfCol = 15
-	eventDedupScopeCol  = 17
+	eventDedupScopeCol  = 19
 )
 
 // eventRow returns the column values of ne's event as it stands, and its
@@ -252,7 +252,7 @@ func (s *Store) eventRow(ne *hookhub.NewEvent) ([]any, error) {
 	v := ev.Verification
 	return []any{ev.ID, nullStr(ev.SourceID), ev.Type, status, s.d.t(ev.ReceivedAt), ev.Method, ev.Path,
 		ev.RawQuery, headers, bytesOrEmpty(ev.Body), ev.ClientIP, v.Scheme, v.Result, v.Reason,
-		ev.DedupKey, duplicateOf, vars, scope}, nil
+		ev.DedupKey, duplicateOf, vars, ev.TraceParent, ev.TraceState, scope}, nil
 }
 
 // eventDefaults fills what the caller left unset and makes request text storable.
@@ -265,7 +265,7 @@ func (s *Store) eventDefaults(ne *hookhub.NewEvent) {
 		ev.Status = hookhub.EventAccepted
 	}
 	ev.ReceivedAt = s.stamp(ev.ReceivedAt)
-	for _, p := range []*string{&ev.Type, &ev.Method, &ev.Path, &ev.RawQuery, &ev.ClientIP, &ev.DedupKey,
+	for _, p := range []*string{&ev.Type, &ev.Method, &ev.Path, &ev.RawQuery, &ev.ClientIP, &ev.DedupKey, &ev.TraceParent, &ev.TraceState,
 		&ev.Verification.Scheme, &ev.Verification.Result, &ev.Verification.Reason} {
 		*p = cleanText(*p)
 	}

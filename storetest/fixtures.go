@@ -112,6 +112,8 @@ func fullEvent(sourceID string) *hookhub.Event {
 		},
 		DedupKey:    "delivery-" + hookhub.NewID(""),
 		DuplicateOf: "evt_none",
+		TraceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+		TraceState:  "vendor=abc",
 		Variables: map[string]any{
 			"repo": "hookhub", "count": float64(3), "ok": true,
 			"nested": map[string]any{"a": "b"}, "list": []any{"x", float64(1)},

@@ -81,11 +81,11 @@ func CheckWebhookRowsMigrated(t *testing.T, s hookhub.Store, destID, deliveryID 
 	equal(t, "updated after migration", got, d)
 }
 
-// WriteDedupRowsV10 writes, at schema version 10 (before dedup keys moved
+// WriteDedupRowsV11 writes, at schema version 11 (before dedup keys moved
 // into the events table), two accepted events published through the API
 // with the keys they hold, and a key whose event is gone. It returns the
 // holder of key "held-1" for CheckDedupRowsMigrated.
-func WriteDedupRowsV10(t *testing.T, db OldDatabase) (holder string) {
+func WriteDedupRowsV11(t *testing.T, db OldDatabase) (holder string) {
 	t.Helper()
 	for _, ev := range []struct{ id, key string }{{"evt_held1", "held-1"}, {"evt_held2", "held-2"}} {
 		db.Exec(t, `INSERT INTO events (id, source_id, type, status, received_at, method, path, raw_query, headers, body, client_ip,
@@ -99,7 +99,7 @@ func WriteDedupRowsV10(t *testing.T, db OldDatabase) (holder string) {
 }
 
 // CheckDedupRowsMigrated checks that, after every migration, the keys
-// WriteDedupRowsV10 wrote are still held by their events and the key of the
+// WriteDedupRowsV11 wrote are still held by their events and the key of the
 // event that was gone is free.
 func CheckDedupRowsMigrated(t *testing.T, s hookhub.Store, holder string) {
 	t.Helper()

@@ -14,9 +14,11 @@ import (
 const applyDetail = `The file lists destinations, sources and workflows by name, with the API's
 JSON fields (see docs/cli.md). ${NAME} in a value is read from the environment.
 Sources name their destinations by name ("destinations: [Ops receiver]") or
-by ID ("destination_ids"). Objects are matched by name: missing ones are
-created, differing ones updated, one line printed per change; applying the
-same file again changes nothing. The API never shows secrets, so a secret
+by ID ("destination_ids"), workflows their source ("source: Shop") and a
+deliver node its destination ("destination: Ops receiver") the same way; an
+unknown name stops the apply before any change. Objects are matched by
+name: missing ones are created, differing ones updated, one line printed per
+change; applying the same file again changes nothing. The API never shows secrets, so a secret
 whose value changed in the file is sent only with --update-secrets.`
 
 func applyCmd(fs *flag.FlagSet, e *env) runner {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -312,4 +314,131 @@ destinations:
 	if r := h.cli(t, "", map[string]string{"DESTINATION_RABBIT_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/"}, "apply", "-f", exported); r.code != 0 || r.stdout != "" {
 		t.Fatalf("applying the export: %+v\n%s", r, out)
 	}
+}
+
+const deliverByNameManifest = `
+destinations:
+  - name: Orders
+    url: ${RECEIVER}/orders
+  - name: Audit
+    url: ${RECEIVER}/audit
+workflows:
+  - name: Notify
+    start: out
+    nodes:
+      - {id: out, type: deliver, destination: Orders, event_type: order.paid}
+`
+
+// TestApplyDeliverNodeByName: a deliver node names its destination as the
+// file does, resolved to its ID when applied: created, unchanged on a
+// second apply, moved to another destination, exported by name; an
+// unknown name is refused before anything changes.
+func TestApplyDeliverNodeByName(t *testing.T) {
+	storeKinds(t, func(t *testing.T, databaseURL string) {
+		h := startHub(t, databaseURL)
+		rc := &receiver{}
+		recv := httptest.NewServer(rc)
+		defer recv.Close()
+		vars := map[string]string{"RECEIVER": recv.URL}
+		dir := t.TempDir()
+		file := filepath.Join(dir, "wf.yaml")
+		write := func(manifest string) {
+			t.Helper()
+			must(t, os.WriteFile(file, []byte(manifest), 0o600))
+		}
+		nodeDestination := func() any {
+			t.Helper()
+			wfs, err := h.api.ListWorkflows(context.Background(), client.ListOptions{})
+			must(t, err)
+			if len(wfs.Data) != 1 || len(wfs.Data[0].Nodes) != 1 {
+				t.Fatalf("workflows: %+v", wfs.Data)
+			}
+			return wfs.Data[0].Nodes[0]["destination_id"]
+		}
+
+		write(deliverByNameManifest)
+		want := "+ destination \"Orders\"\n+ destination \"Audit\"\n+ workflow \"Notify\"\n"
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != want {
+			t.Fatalf("first apply: %+v", r)
+		}
+		orders, audit := destinationNamed(t, h, "Orders"), destinationNamed(t, h, "Audit")
+		if got := nodeDestination(); got != orders.ID {
+			t.Fatalf("the deliver node's destination_id is %v, want Orders' %s", got, orders.ID)
+		}
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != "" {
+			t.Fatalf("second apply: %+v", r)
+		}
+		// The workflow delivers to the destination the file named.
+		wfs, err := h.api.ListWorkflows(context.Background(), client.ListOptions{})
+		must(t, err)
+		resp, err := http.Post(wfs.Data[0].URL, "application/json", strings.NewReader(`{"order":1}`))
+		must(t, err)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("workflow webhook: %s", resp.Status)
+		}
+		waitFor(t, "the delivery to Orders", func() bool {
+			for _, r := range rc.got() {
+				if r.path == "/orders" && r.header.Get("Webhook-Id") != "" {
+					return true
+				}
+			}
+			return false
+		})
+
+		// A name neither the file nor the server has is refused, and the
+		// destination the same file adds is not created.
+		write(strings.Replace(strings.Replace(deliverByNameManifest, "destination: Orders", "destination: Nope", 1),
+			"destinations:\n", "destinations:\n  - name: Extra\n    url: ${RECEIVER}/extra\n", 1))
+		r := h.cli(t, "", vars, "apply", "-f", file)
+		wantErr := `hookhub: workflow "Notify": nodes[0] (id "out"): destination: no destination named "Nope" in the file or on the server` + "\n"
+		if r.code != 1 || r.stderr != wantErr || r.stdout != "" {
+			t.Fatalf("unknown destination name: %+v", r)
+		}
+		if r := h.cli(t, "", vars, "apply", "-f", file, "--dry-run"); r.code != 1 || r.stderr != wantErr {
+			t.Fatalf("unknown destination name, dry run: %+v", r)
+		}
+		if got := h.ok(t, "destinations", "list"); strings.Contains(got, "Extra") {
+			t.Fatalf("a refused apply created a destination:\n%s", got)
+		}
+		write(strings.Replace(deliverByNameManifest, "destination: Orders", "destination: Orders, destination_id: "+orders.ID, 1))
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 1 || !strings.Contains(r.stderr, "give destination or destination_id, not both") {
+			t.Fatalf("both destination and destination_id: %+v", r)
+		}
+
+		// Naming another destination updates the node; a dry run first
+		// changes nothing.
+		write(strings.Replace(deliverByNameManifest, "destination: Orders", "destination: Audit", 1))
+		if r := h.cli(t, "", vars, "apply", "-f", file, "--dry-run"); r.code != 0 || r.stdout != "~ workflow \"Notify\": nodes\n" {
+			t.Fatalf("dry run of the move: %+v", r)
+		}
+		if got := nodeDestination(); got != orders.ID {
+			t.Fatalf("a dry run moved the node to %v", got)
+		}
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != "~ workflow \"Notify\": nodes\n" {
+			t.Fatalf("moving the node: %+v", r)
+		}
+		if got := nodeDestination(); got != audit.ID {
+			t.Fatalf("the deliver node's destination_id is %v, want Audit's %s", got, audit.ID)
+		}
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != "" {
+			t.Fatalf("apply after the move: %+v", r)
+		}
+		// An ID still works, and is the same node as the name.
+		write(strings.Replace(deliverByNameManifest, "destination: Orders", "destination_id: "+audit.ID, 1))
+		if r := h.cli(t, "", vars, "apply", "-f", file); r.code != 0 || r.stdout != "" {
+			t.Fatalf("the same node by ID: %+v", r)
+		}
+
+		// Export names the destination, and applies back with no change.
+		out := h.ok(t, "export")
+		if !strings.Contains(out, "destination: Audit") || strings.Contains(out, "destination_id") {
+			t.Fatalf("export:\n%s", out)
+		}
+		exported := filepath.Join(dir, "export.yaml")
+		must(t, os.WriteFile(exported, []byte(out), 0o600))
+		if r := h.cli(t, "", nil, "apply", "-f", exported); r.code != 0 || r.stdout != "" {
+			t.Fatalf("applying the export: %+v\n%s", r, out)
+		}
+	})
 }

@@ -14,7 +14,7 @@ var commands = []command{
 
 	{path: "destinations list", summary: "list destinations, newest first", setup: destinationsList},
 	{path: "destinations get", args: "ID", nargs: 1, summary: "show a destination as JSON", setup: destinationsGet},
-	{path: "destinations create", summary: "create a webhook destination and print its signing secret", setup: destinationsCreate},
+	{path: "destinations create", summary: "create a destination of any type (a webhook prints its signing secret)", setup: destinationsCreate, detail: destinationsCreateDetail},
 	{path: "destinations delete", args: "ID", nargs: 1, summary: "delete a destination", setup: destinationsDelete},
 	{path: "destinations test", args: "ID", nargs: 1, summary: "send a test alert now and print the result", setup: destinationsTest},
 	{path: "destinations pause", args: "ID", nargs: 1, summary: "hold a destination's deliveries until it is resumed", setup: destinationAction("pause")},

@@ -46,7 +46,7 @@ func destinationTarget(d client.Destination) string {
 		return d.URL
 	}
 	for _, m := range []map[string]any{d.EventBridge, d.NATS, d.RabbitMQ, d.Redis, d.Kafka, d.MQTT} {
-		for _, k := range []string{"event_bus", "subject", "exchange", "stream", "topic"} {
+		for _, k := range []string{"event_bus", "subject", "exchange", "routing_key", "stream", "topic"} {
 			if v, ok := m[k].(string); ok && v != "" {
 				return v
 			}

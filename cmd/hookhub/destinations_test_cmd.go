@@ -35,10 +35,16 @@ func destinationsTest(fs *flag.FlagSet, e *env) runner {
 	}
 }
 
-// attemptOutcome says in a few words how an attempt ended.
+// attemptOutcome says in a few words how an attempt ended: a webhook's HTTP
+// status, or where a broker took the message and how it confirmed it.
 func attemptOutcome(a client.Attempt) string {
-	if a.Error != "" {
+	switch {
+	case a.Error != "":
 		return "error: " + a.Error
+	case a.StatusCode != 0 || a.URL != "":
+		return fmt.Sprintf("HTTP %d", a.StatusCode)
+	case a.ResponseBody != "":
+		return fmt.Sprintf("published to %s, %s", a.Target, a.ResponseBody)
 	}
-	return fmt.Sprintf("HTTP %d", a.StatusCode)
+	return "published to " + a.Target
 }

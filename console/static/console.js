@@ -1,4 +1,4 @@
-// Hookhub console: copy buttons, confirmations and the inspector's live tail.
+// Hookhub console: copy buttons, confirmations, the workflow editor's parse form and the inspector's live tail.
 // Served as a file so the Content-Security-Policy can forbid inline script.
 "use strict";
 
@@ -27,6 +27,16 @@ document.addEventListener("click", function (e) {
 document.addEventListener("submit", function (e) {
   var msg = e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) e.preventDefault();
+});
+
+// A hidden field with data-value-of sends another field's current value:
+// the workflow editor's parse form sends the definition as edited, not as
+// the page was loaded.
+document.addEventListener("submit", function (e) {
+  e.target.querySelectorAll("input[data-value-of]").forEach(function (input) {
+    var from = document.getElementById(input.getAttribute("data-value-of"));
+    if (from) input.value = from.value;
+  });
 });
 
 // Live tail: the inspector's table gains each new event as it arrives. The
