@@ -76,7 +76,10 @@ func TestTraceOfAWebhook(t *testing.T) {
 				attempt.TraceID, attempt.ParentID, attempt.Kind, ingest.SpanID)
 		}
 		wantAttrs(t, "attempt span", attempt, map[string]string{string(tracing.AttrAttemptOutcome): "success",
-			"http.response.status_code": "200", string(tracing.AttrDestinationID): dst.ID})
+			"http.response.status_code": "200", string(tracing.AttrDestinationID): dst.ID, "server.address": "127.0.0.1"})
+		if _, ok := attempt.Attrs[string(tracing.AttrAttemptTarget)]; ok {
+			t.Errorf("a webhook attempt span names its URL: %v", attempt.Attrs)
+		}
 		if tp, want := got.header.Get("Traceparent"), "00-"+senderTrace+"-"+attempt.SpanID+"-01"; tp != want ||
 			got.header.Get("Tracestate") != "sender=1" {
 			t.Errorf("receiver got traceparent %q tracestate %q, want %q and sender=1", tp, got.header.Get("Tracestate"), want)

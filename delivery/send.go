@@ -34,7 +34,7 @@ func (e *Engine) attempt(ctx context.Context, j *job, timeout time.Duration) (ho
 	} else {
 		res = e.senderOf(j.dest).Send(ctx, m)
 	}
-	endAttempt(span, res)
+	endAttempt(span, j.dest, res)
 	at.DurationMS = time.Since(start).Milliseconds()
 	at.Target = res.Target
 	at.RequestHeaders = res.Headers

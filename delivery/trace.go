@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"net/url"
 
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
@@ -44,10 +45,17 @@ func (e *Engine) startAttempt(ctx context.Context, j *job, at *hookhub.Attempt, 
 // noSpan is the span of tracing off.
 var noSpan = trace.SpanFromContext(context.Background())
 
-// endAttempt records what came of an attempt on its span and ends it.
-func endAttempt(span trace.Span, res sender.Result) {
+// endAttempt records what came of an attempt on its span and ends it. A
+// webhook's target is named by its host alone: a URL's path or query may be
+// its credential (Slack's incoming webhooks are), and spans leave Hookhub.
+func endAttempt(span trace.Span, dest *hookhub.Destination, res sender.Result) {
 	if span.IsRecording() {
-		span.SetAttributes(tracing.AttrAttemptOutcome.String(res.Outcome.String()), tracing.AttrAttemptTarget.String(res.Target))
+		span.SetAttributes(tracing.AttrAttemptOutcome.String(res.Outcome.String()))
+		if typeOf(dest) != hookhub.DestinationWebhook {
+			span.SetAttributes(tracing.AttrAttemptTarget.String(res.Target))
+		} else if u, err := url.Parse(res.Target); err == nil && u.Host != "" {
+			span.SetAttributes(semconv.ServerAddress(u.Hostname()), semconv.URLScheme(u.Scheme))
+		}
 		if res.StatusCode != 0 {
 			span.SetAttributes(semconv.HTTPResponseStatusCode(res.StatusCode))
 		}
