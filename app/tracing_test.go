@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/hookhub/hookhub/config"
+	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/tracing"
 	"github.com/hookhub/hookhub/tracing/tracingtest"
 )
@@ -189,4 +192,25 @@ func TestTraceOfAWorkflowRun(t *testing.T) {
 			t.Errorf("receiver got traceparent %q", tp)
 		}
 	})
+}
+
+// A tracing setting Hookhub cannot honour stops the start, naming the
+// variable, before anything listens.
+func TestBadTracingSettingStopsStart(t *testing.T) {
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
+	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
+	_, full := secret.NewAPIKey()
+	m := &Main{Config: &config.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), AdminAPIKey: config.Secret(full),
+		ShutdownTimeout: time.Second}, hashPassword: quickHash}
+	err := m.Run(context.Background())
+	if err == nil {
+		m.Close(context.Background())
+		t.Fatal("started with an unsupported OTLP protocol")
+	}
+	if !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_PROTOCOL") {
+		t.Errorf("error %q does not name the variable", err)
+	}
+	if m.listener != nil {
+		t.Error("listening after a failed start")
+	}
 }
