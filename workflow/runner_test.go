@@ -130,7 +130,7 @@ func (h *harness) store0(c *Compiled, body string) (*hookhub.Event, *hookhub.Wor
 // waitRun waits until the run reaches status and returns it with its steps.
 func (h *harness) waitRun(id, status string) *hookhub.WorkflowRun {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		h.r.Notify()
 		run, err := h.store.GetWorkflowRun(context.Background(), id)
