@@ -27,6 +27,7 @@ import (
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/tracing"
 	"github.com/hookhub/hookhub/workflow"
 )
 
@@ -54,6 +55,7 @@ type Main struct {
 	bodyTimeout, headerTimeout time.Duration
 
 	store     hookhub.Store
+	tracing   *tracing.Provider // nil when tracing is off
 	committer *ingest.Committer
 	routing   *routing.Table // shared by the server and the engine
 	engine    *delivery.Engine
@@ -84,6 +86,19 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Now == nil {
 		m.Now = time.Now
 	}
+	// A bad OTEL_* setting fails here, before anything else is made.
+	tp, err := tracing.Start(ctx, hookhub.Version, m.Logger)
+	if err != nil {
+		return err
+	}
+	started := false
+	defer func() {
+		if !started {
+			tp.Shutdown(context.WithoutCancel(ctx))
+			m.tracing = nil
+		}
+	}()
+	m.tracing = tp
 	// Bind first: a port in use or a bad address must fail before anything
 	// is created on disk or in the database, and before credentials print.
 	ls, err := bind(m.Config)
@@ -122,6 +137,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Routing:    m.routing,
 		Workflows:  m.workflows,
 		Metrics:    m.metrics,
+		Tracer:     tp.Tracer(),
 
 		StoreTimeout: m.storeTimeout,
 		BodyTimeout:  m.bodyTimeout,
@@ -139,7 +155,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if ls.debug != nil {
 		m.startDebug(ls.debug)
 	}
-	m.Logger.Info("hookhub serving", "addr", ls.api.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version)
+	m.Logger.Info("hookhub serving", "addr", ls.api.Addr().String(), "store", storeKind(m.Config), "version", hookhub.Version,
+		"tracing", tp != nil)
+	started = true
 	return nil
 }
 
@@ -186,6 +204,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		Workers: m.Config.DeliveryWorkers,
 		Routing: m.routing,
 		Lease:   m.Config.DeliveryLease,
+		Tracer:  m.tracing.Tracer(),
 	})
 	m.metrics = server.NewMetrics()
 	m.workflows = workflow.New(workflow.Options{
@@ -200,6 +219,7 @@ func (m *Main) startWorkers(store hookhub.Store) {
 		},
 		Delivered: m.engine.Queued,
 		Observer:  m.metrics.WorkflowObserver(),
+		Tracer:    m.tracing.Tracer(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopBg, m.bgDone = cancel, make(chan struct{})
@@ -277,6 +297,11 @@ func (m *Main) close(ctx context.Context) error {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))
 		}
+	}
+	// Last, when every span has ended: flush them. A collector that is
+	// down loses them, which is no reason to fail the shutdown.
+	if err := m.tracing.Shutdown(ctx); err != nil {
+		m.Logger.Warn("tracing: flushing spans at shutdown failed", "err", err)
 	}
 	return errors.Join(errs...)
 }

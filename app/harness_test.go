@@ -217,10 +217,11 @@ func (h *testHub) events(query string) []event {
 	return l.Data
 }
 
-// eventually retries cond until it holds or 10 s pass.
+// eventually retries cond until it holds or 30 s pass (a cap for a test
+// that would hang; a loaded machine under -race can be slow to get there).
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if cond() {
 			return

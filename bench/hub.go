@@ -52,6 +52,8 @@ type hubOptions struct {
 	// processes sharing a database must share it to read each other's
 	// source and destination secrets. Empty lets Hookhub generate one.
 	SecretKey string
+	// Env is added to its environment (OTEL_* settings).
+	Env []string
 }
 
 // hub is a running Hookhub process.
@@ -99,6 +101,7 @@ func startHub(ctx context.Context, o hubOptions) (*hub, error) {
 	if o.SecretKey != "" {
 		cmd.Env = append(cmd.Env, "HOOKHUB_SECRET_KEY="+o.SecretKey)
 	}
+	cmd.Env = append(cmd.Env, o.Env...)
 	logPath := filepath.Join(o.Dir, "hookhub.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -186,12 +189,12 @@ func (h *hub) fetchProfile(path string, d time.Duration) error {
 	return f.Close()
 }
 
-// cleanEnv is the environment without HOOKHUB_ settings, so a developer's
-// own configuration cannot change what is measured.
+// cleanEnv is the environment without HOOKHUB_ and OTEL_ settings, so a
+// developer's own configuration (or tracing) cannot change what is measured.
 func cleanEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "HOOKHUB_") {
+		if !strings.HasPrefix(kv, "HOOKHUB_") && !strings.HasPrefix(kv, "OTEL_") {
 			env = append(env, kv)
 		}
 	}

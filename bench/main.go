@@ -51,7 +51,7 @@ type config struct {
 	scaleout     []int // Hookhub process counts of the scaleout scenario
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow", "ordered", "scaleout"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow", "ordered", "tracing", "scaleout"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -185,7 +185,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}{
 		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"latency", b.runLatency},
 		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus}, {"console", b.runConsole},
-		{"workflow", b.runWorkflow}, {"ordered", b.runOrdered},
+		{"workflow", b.runWorkflow}, {"ordered", b.runOrdered}, {"tracing", b.runTracing},
 	}
 	if cfg.wants("baseline") {
 		logf("baseline: bare net/http, %d connections", cfg.conns)

@@ -75,6 +75,11 @@ func (b *bench) withHub(ctx context.Context, scenario, store string, fn func(h h
 // only on PostgreSQL) and records their memory (the largest process's peak)
 // and CPU (all processes together); suffix ends the figures' names.
 func (b *bench) withHubs(ctx context.Context, scenario, store string, n int, suffix string, fn func(hs []hubRun) error) error {
+	return b.withHubsEnv(ctx, scenario, store, n, suffix, nil, fn)
+}
+
+// withHubsEnv is withHubs with env added to every process's environment.
+func (b *bench) withHubsEnv(ctx context.Context, scenario, store string, n int, suffix string, env []string, fn func(hs []hubRun) error) error {
 	dir, err := os.MkdirTemp(b.tmp, scenario+"-"+store+"-")
 	if err != nil {
 		return fmt.Errorf("temp dir: %w", err)
@@ -83,7 +88,7 @@ func (b *bench) withHubs(ctx context.Context, scenario, store string, n int, suf
 		// A backlog's SQLite file is large; free it before the next scenario.
 		defer os.RemoveAll(dir)
 	}
-	opts := hubOptions{Bin: b.bin, Workers: b.cfg.workers, Profiles: b.cfg.profileDir != ""}
+	opts := hubOptions{Bin: b.bin, Workers: b.cfg.workers, Profiles: b.cfg.profileDir != "", Env: env}
 	if n > 1 {
 		k := make([]byte, 32)
 		rand.Read(k)

@@ -11,6 +11,7 @@ import (
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/routing"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/tracing"
 )
 
 // Defaults for Options fields left zero.
@@ -79,6 +80,11 @@ type Options struct {
 	// destination (410 Gone or too many failures), the destination.disabled
 	// event committed with the change.
 	OnDisabled func(ctx context.Context, d *hookhub.Destination, reason string)
+
+	// Tracer starts a span for every attempt, in the trace of the event's
+	// ingest, and its context goes out with the request or message; nil
+	// traces nothing.
+	Tracer *tracing.Tracer
 
 	// Senders adds or replaces senders by destination type (tests).
 	Senders map[string]sender.Builder

@@ -7,6 +7,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/retry"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/tracing"
 	"github.com/hookhub/hookhub/transform"
 )
 
@@ -25,13 +26,15 @@ func (e *Engine) attempt(ctx context.Context, j *job, timeout time.Duration) (ho
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	m := &sender.Message{Delivery: j.d, Event: j.ev, Destination: j.dest, Forward: j.forward, Now: now, Timeout: timeout}
+	ctx, span := e.startAttempt(ctx, j, &at, m)
 	start := time.Now()
 	var res sender.Result
-	if err := transformed(ctx, m); err != nil {
+	if err := e.transformed(ctx, m); err != nil {
 		res = notSent(err)
 	} else {
 		res = e.senderOf(j.dest).Send(ctx, m)
 	}
+	endAttempt(span, j.dest, res)
 	at.DurationMS = time.Since(start).Milliseconds()
 	at.Target = res.Target
 	at.RequestHeaders = res.Headers
@@ -46,15 +49,19 @@ func (e *Engine) attempt(ctx context.Context, j *job, timeout time.Duration) (ho
 // transformed runs the destination's transform, if it has one, into
 // m.Transform: once per attempt, so an edited transform applies to the
 // retries of deliveries already queued.
-func transformed(ctx context.Context, m *sender.Message) error {
+func (e *Engine) transformed(ctx context.Context, m *sender.Message) error {
 	if m.Destination.Transform == "" {
 		return nil
 	}
+	ctx, span := e.transformSpan(ctx)
+	defer span.End()
 	t, err := transform.Cached(m.Destination.Transform)
-	if err != nil {
-		return err
+	if err == nil {
+		m.Transform, err = t.Apply(ctx, transform.EventOf(m.Event))
 	}
-	m.Transform, err = t.Apply(ctx, transform.EventOf(m.Event))
+	if err != nil {
+		tracing.Fail(span, hookhub.ErrorMessage(err))
+	}
 	return err
 }
 

@@ -28,8 +28,8 @@ type Attr struct{ Name, Value string }
 
 // Attrs returns what every broker message carries besides its body: the
 // event's id and type, the delivery id (the same on every attempt, so
-// consumers can drop duplicates), the source id when there is one, and when
-// the attempt was made.
+// consumers can drop duplicates), the source id when there is one, when
+// the attempt was made, and the attempt's trace context when tracing.
 func (m *Message) Attrs() []Attr {
 	a := []Attr{
 		{AttrEventID, m.Event.ID},
@@ -39,7 +39,26 @@ func (m *Message) Attrs() []Attr {
 	if m.Event.SourceID != "" {
 		a = append(a, Attr{AttrSourceID, m.Event.SourceID})
 	}
-	return append(a, Attr{AttrTimestamp, m.Now.UTC().Format(time.RFC3339)})
+	a = append(a, Attr{AttrTimestamp, m.Now.UTC().Format(time.RFC3339)})
+	return m.traceAttrs(a)
+}
+
+// The W3C Trace Context names, the same for headers and message attributes.
+const (
+	AttrTraceParent = "traceparent"
+	AttrTraceState  = "tracestate"
+)
+
+// traceAttrs appends the attempt's trace context, when there is one, so a
+// consumer can continue the trace.
+func (m *Message) traceAttrs(a []Attr) []Attr {
+	if m.TraceParent != "" {
+		a = append(a, Attr{AttrTraceParent, m.TraceParent})
+	}
+	if m.TraceState != "" {
+		a = append(a, Attr{AttrTraceState, m.TraceState})
+	}
+	return a
 }
 
 // Recorded returns attrs as the attempt log shows them, with the content

@@ -51,6 +51,10 @@ type Message struct {
 	// place of the event's body; the engine refuses a transform on a
 	// destination whose sender does not.
 	Transform *transform.Output
+	// TraceParent and TraceState are the W3C trace context of the
+	// attempt's span, sent as traceparent and tracestate headers (or
+	// message headers, properties or fields); empty when tracing is off.
+	TraceParent, TraceState string
 
 	event *expr.Event // decoded for templates on first use
 }

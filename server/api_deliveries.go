@@ -236,6 +236,7 @@ func (s *Server) queueSystemEvent(ctx context.Context, dst *hookhub.Destination,
 		Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: body,
 		Verification: hookhub.VerificationResult{Scheme: "system", Result: hookhub.VerifyNone},
 	}
+	s.carryTrace(ctx, ev)
 	d := routing.NewDelivery(ev, dst, trigger, s.now())
 	if !queue {
 		// Kept out of the queue: far in the future until SendNow records it.

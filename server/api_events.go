@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -99,14 +100,17 @@ func (s *Server) handlePublishEvent(w http.ResponseWriter, r *http.Request) {
 		Body: in.Payload, ClientIP: clientIP(r), DedupKey: key,
 		Verification: hookhub.VerificationResult{Scheme: "api-key", Result: hookhub.VerifyVerified, Reason: actor(r.Context())},
 	}
+	s.carryTrace(r.Context(), ev)
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: "api", DedupWindow: idempotencyWindow}
 	var err error
-	if ne.Deliveries, err = s.routing.Published(r.Context(), ev, "", ""); err != nil {
+	if ne.Deliveries, err = s.route(r.Context(), func(ctx context.Context) ([]*hookhub.Delivery, error) {
+		return s.routing.Published(ctx, ev, "", "")
+	}); err != nil {
 		web.Logger(r).Error("publish routing failed", "err", err)
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the event; retry later"))
 		return
 	}
-	if err := s.committer.Submit(r.Context(), ne); err != nil {
+	if err := s.commit(r.Context(), ne); err != nil {
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not store the event; retry later"))
 		return
 	}

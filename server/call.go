@@ -50,6 +50,6 @@ func (s *Server) Call(ctx context.Context, c access.Caller, method, path string,
 
 // callMux is the API's mux, built once for in-process calls.
 func (s *Server) callMux() *http.ServeMux {
-	s.callOnce.Do(func() { s.inproc = s.apiMux() })
+	s.callOnce.Do(func() { s.inproc = s.apiMux(true) })
 	return s.inproc
 }

@@ -50,7 +50,7 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.Body = body
-	if err := s.verifyRequest(r, cs, body); err != nil {
+	if err := s.verify(r, cs, ev, body); err != nil {
 		ev.Verification.Result, ev.Verification.Reason = hookhub.VerifyFailed, hookhub.ErrorMessage(err)
 		if c := verify.Challenge(err); c != "" {
 			w.Header().Set("WWW-Authenticate", c)
@@ -200,12 +200,14 @@ func (s *Server) newEvent(r *http.Request, cs *cachedSource) *hookhub.Event {
 	// Credentials are masked here, before anything reads the event: it is
 	// stored, shown, streamed and forwarded as it is built now.
 	headers, query := ingest.Mask(src.Verification, r.Header, r.URL.RawQuery)
-	return &hookhub.Event{
+	ev := &hookhub.Event{
 		ID: hookhub.NewID(hookhub.PrefixEvent), SourceID: src.ID, Status: hookhub.EventAccepted,
 		ReceivedAt: s.now().UTC(), Method: r.Method, Path: r.URL.Path, RawQuery: query,
 		Headers: headers, ClientIP: clientIP(r),
 		Verification: hookhub.VerificationResult{Scheme: scheme, Result: result},
 	}
+	s.carryTrace(r.Context(), ev)
+	return ev
 }
 
 func clientIP(r *http.Request) string {

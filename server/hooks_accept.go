@@ -34,7 +34,9 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	defer cancel()
 	ne := &hookhub.NewEvent{Event: ev, DedupScope: src.ID, DedupWindow: ingest.DedupWindow}
 	var err error
-	ne.Deliveries, err = s.routing.InboundDecoded(ctx, ev, src, body.JSON)
+	ne.Deliveries, err = s.route(ctx, func(ctx context.Context) ([]*hookhub.Delivery, error) {
+		return s.routing.InboundDecoded(ctx, ev, src, body.JSON)
+	})
 	if err != nil {
 		// Storing it without the deliveries it should have would drop them.
 		web.Logger(r).Error("ingest routing failed", "source_id", src.ID, "err", err)
@@ -48,7 +50,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the webhook; retry later"))
 		return
 	}
-	if err = s.committer.Submit(ctx, ne); err != nil {
+	if err = s.commit(ctx, ne); err != nil {
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 			// Deleted since it was looked up (perhaps by another process):
 			// nothing was stored, so the sender must not hear otherwise.
@@ -104,7 +106,7 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, ev *hookhub.Even
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
 	defer cancel()
-	if err := s.committer.Submit(ctx, &hookhub.NewEvent{Event: ev}); err != nil {
+	if err := s.commit(ctx, &hookhub.NewEvent{Event: ev}); err != nil {
 		web.Logger(r).Warn("could not record rejected request", "err", err)
 	} else {
 		s.stream.publish(ev)

@@ -15,6 +15,7 @@ import (
 	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/tracing"
 	"github.com/hookhub/hookhub/web"
 	"github.com/hookhub/hookhub/workflow"
 )
@@ -59,6 +60,9 @@ type Options struct {
 	// Access answers who may do what; nil means one over Store with its
 	// defaults.
 	Access *access.Service
+	// Tracer starts the spans of ingest and API requests; nil traces
+	// nothing.
+	Tracer *tracing.Tracer
 	// ReopenWindow: a firing alert reopens its incident if it was resolved
 	// less than this long ago, rather than opening a new one. Default 1 hour;
 	// negative means never reopen.
@@ -103,6 +107,7 @@ type Server struct {
 	bodyTimeout  time.Duration
 	routing      *routing.Table
 	workflows    *workflow.Runner
+	tracer       *tracing.Tracer
 	stream       *stream
 	done         chan struct{} // closed by Shutdown: ends event streams
 	callOnce     sync.Once
@@ -172,6 +177,7 @@ func New(o Options) *Server {
 		rates:        limit.NewRates(),
 		routing:      o.Routing,
 		workflows:    o.Workflows,
+		tracer:       o.Tracer,
 		stream:       newStream(),
 		done:         make(chan struct{}),
 	}
@@ -305,7 +311,7 @@ type Mount struct {
 // instrumented and, under /api/v1, authenticated; mounts (the console) are
 // served from the same mux.
 func (s *Server) Handler(mounts ...Mount) http.Handler {
-	mux := s.apiMux()
+	mux := s.apiMux(false)
 	for _, m := range mounts {
 		pattern := m.Method + " " + m.Path
 		mux.Handle(pattern, s.instrument(pattern, false, m.Handler))
@@ -313,10 +319,11 @@ func (s *Server) Handler(mounts ...Mount) http.Handler {
 	return web.RequestID(s.log)(web.Recover(web.BodyDeadline(s.bodyTimeout)(web.TextOnly("/api/", s.jsonNoMatch(mux)))))
 }
 
-// apiMux routes the API and ingest. Every API request but a stream has
-// the store timeout to answer in, its authentication included, so a hung
-// store answers 503 in seconds (ingest bounds each of its own steps).
-func (s *Server) apiMux() *http.ServeMux {
+// apiMux routes the API and ingest; inproc (the console's in-process calls)
+// starts no server spans. Every API request but a stream has the store
+// timeout to answer in, its authentication included, so a hung store
+// answers 503 in seconds (ingest bounds each of its own steps).
+func (s *Server) apiMux(inproc bool) *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		var h http.Handler = rt.handler
@@ -331,7 +338,7 @@ func (s *Server) apiMux() *http.ServeMux {
 			}
 		}
 		pattern := rt.method + " " + rt.path
-		mux.Handle(pattern, s.instrument(pattern, rt.quiet, h))
+		mux.Handle(pattern, s.instrumentTraced(pattern, rt.quiet, !inproc && s.traced(pattern), h))
 	}
 	// Ingest takes every method: which are allowed is each source's setting.
 	mux.Handle("/hooks/", s.instrument("/hooks/", true, s.admit(http.HandlerFunc(s.handleHook))))

@@ -30,7 +30,7 @@ func TestCheckpointerCopiesWAL(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		fi, err := os.Stat(path)
 		if err != nil {

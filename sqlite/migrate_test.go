@@ -76,3 +76,29 @@ func TestDestinationTypesMigration(t *testing.T) {
 	defer s.Close()
 	storetest.CheckWebhookRowsMigrated(t, s, destID, deliveryID)
 }
+
+// TestDedupInEventsMigration opens a database from before dedup keys moved
+// into the events table: the keys held stay held by their events.
+func TestDedupInEventsMigration(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "hookhub.db")
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := oldDB{raw}
+	migrateTo(t, old, sqlstore.SQLite(), 11)
+	holder := storetest.WriteDedupRowsV11(t, old)
+	raw.Close()
+
+	box, err := secret.NewBox(secret.NewRandomKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(context.Background(), path, box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckDedupRowsMigrated(t, s, holder)
+}

@@ -4,15 +4,34 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
 )
 
+// Dedup keys live in the events table: the event holding a key has the key's
+// scope in dedup_scope (NULL for every other event), and the unique index
+// events_dedup on (dedup_scope, dedup_key) holds each key once. An event
+// takes its key by being inserted; the insert skips the events whose key is
+// held, and only those are looked at again.
+
 // dedupKey is a key in its scope.
 type dedupKey struct{ scope, key string }
+
+func (a dedupKey) less(b dedupKey) bool {
+	return a.scope < b.scope || a.scope == b.scope && a.key < b.key
+}
+
+func keyOf(ne *hookhub.NewEvent) dedupKey { return dedupKey{ne.DedupScope, ne.Event.DedupKey} }
+
+// takesKey reports whether an event takes part in dedup: only accepted events
+// with a key do, so that a rejected request cannot take the key of the
+// genuine one.
+func takesKey(ne *hookhub.NewEvent) bool {
+	return ne.Event.Status == hookhub.EventAccepted && ne.Event.DedupKey != ""
+}
 
 // hold is who holds a dedup key and since when.
 type hold struct {
@@ -33,127 +52,200 @@ func isDuplicate(h hold, eventID string, at time.Time, window time.Duration) boo
 	return !h.since.Before(at.Add(-window))
 }
 
-// dedup decides which events of a batch are duplicates and records the keys
-// taken, in a few statements whatever the batch size. It returns, by batch
-// index, the event each duplicate repeats. Only accepted events with a key
-// take part: a rejected request must not take the key of the genuine one.
-func (s *Store) dedup(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, stored []bool) (map[int]string, error) {
+// eventInsertTail makes an event whose key is held skip its insert instead
+// of failing the statement.
+const eventInsertTail = ` ON CONFLICT (dedup_scope, dedup_key) WHERE dedup_scope IS NOT NULL DO NOTHING`
+
+// insertEvents inserts the stored events of a batch, deciding which are
+// duplicates and recording it in out, in one multi-row statement when every
+// key is free (a few more statements for the events whose key is held).
+// Events that take part in dedup go in key order, after the others, so that
+// concurrent batches take keys in the same order and cannot deadlock.
+func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, stored []bool, eventRows [][]any, out []eventOutcome) error {
+	var rows [][]any
 	var keyed []int
 	for i, ne := range batch {
-		if stored[i] && ne.Event.Status == hookhub.EventAccepted && ne.Event.DedupKey != "" {
+		switch {
+		case !stored[i]:
+		case takesKey(ne):
 			keyed = append(keyed, i)
+		default:
+			rows = append(rows, eventRows[i])
 		}
 	}
-	if len(keyed) == 0 {
-		return nil, nil
+	sortByKey(batch, keyed)
+	for _, i := range keyed {
+		rows = append(rows, eventRows[i])
 	}
-	holds, err := s.takeFreeKeys(ctx, tx, batch, keyed)
+	n, err := s.insertEventRows(ctx, tx, rows)
+	if err != nil {
+		return err
+	}
+	if n == int64(len(rows)) {
+		return nil
+	}
+	pending, err := s.notInserted(ctx, tx, batch, keyed, n-int64(len(rows)-len(keyed)))
+	if err != nil {
+		return err
+	}
+	return s.settleKeys(ctx, tx, batch, eventRows, pending, out)
+}
+
+// maxKeyRounds bounds settleKeys: each round after the first needs another
+// process to have taken or freed one of the batch's keys meanwhile.
+const maxKeyRounds = 8
+
+// settleKeys stores the events whose key was held when they were inserted,
+// pending in batch order. An event whose key is held within its window is a
+// duplicate of the holder; one whose holder's window has passed takes the key
+// over; one whose holder went meanwhile (pruned, or taken over by another
+// process) tries to take the key again. Of the events of one key, only the
+// first is decided in a round: the rest are duplicates of whoever ends up
+// holding it, which the next round reads.
+func (s *Store) settleKeys(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, eventRows [][]any, pending []int, out []eventOutcome) error {
+	for round := 1; len(pending) > 0; round++ {
+		if round > maxKeyRounds {
+			return fmt.Errorf("dedup keys of %d events kept changing hands", len(pending))
+		}
+		holds, err := s.readHolds(ctx, tx, batch, pending)
+		if err != nil {
+			return err
+		}
+		var dups [][]any
+		var takers, next []int
+		var freed []string
+		taking := map[dedupKey]bool{}
+		for _, i := range pending {
+			ne, k := batch[i], keyOf(batch[i])
+			if taking[k] {
+				next = append(next, i)
+				continue
+			}
+			h, held := holds[k]
+			if held && isDuplicate(h, ne.Event.ID, ne.Event.ReceivedAt, ne.DedupWindow) {
+				out[i].duplicateOf = h.eventID
+				row := slices.Clone(eventRows[i]) // a retried transaction decides again
+				row[eventStatusCol], row[eventDuplicateOfCol], row[eventDedupScopeCol] = hookhub.EventDuplicate, h.eventID, nil
+				dups = append(dups, row)
+				continue
+			}
+			if held {
+				freed = append(freed, h.eventID)
+			}
+			taking[k] = true
+			takers = append(takers, i)
+		}
+		if err := s.freeKeys(ctx, tx, freed); err != nil {
+			return err
+		}
+		if _, err := s.insertEventRows(ctx, tx, dups); err != nil {
+			return err
+		}
+		sortByKey(batch, takers)
+		rows := make([][]any, len(takers))
+		for j, i := range takers {
+			rows[j] = eventRows[i]
+		}
+		n, err := s.insertEventRows(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
+		if n < int64(len(rows)) {
+			lost, err := s.notInserted(ctx, tx, batch, takers, n)
+			if err != nil {
+				return err
+			}
+			next = append(next, lost...)
+		}
+		sort.Ints(next)
+		pending = next
+	}
+	return nil
+}
+
+// insertEventRows inserts event rows, skipping those whose key is held, and
+// returns how many went in.
+func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, rows [][]any) (int64, error) {
+	n, err := s.insertRowsCounted(ctx, tx, `INSERT INTO events (`+eventCols+`, dedup_scope)`, eventInsertTail, rows)
+	if err != nil {
+		return 0, fmt.Errorf("insert events: %w", err)
+	}
+	return n, nil
+}
+
+// sortByKey sorts batch indexes by their events' keys, keeping batch order
+// among events of the same key.
+func sortByKey(batch []*hookhub.NewEvent, idx []int) {
+	sort.SliceStable(idx, func(a, b int) bool { return keyOf(batch[idx[a]]).less(keyOf(batch[idx[b]])) })
+}
+
+// notInserted returns, in batch order, the indexes among idx whose events
+// an insert skipped, given how many of them it inserted. An event whose ID
+// is taken (by an event already stored, or twice in the batch) may have been
+// skipped for its key rather than failing: the count tells, and it fails as
+// a clash of IDs would.
+func (s *Store) notInserted(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, idx []int, inserted int64) ([]int, error) {
+	ids := make([]string, len(idx))
+	for j, i := range idx {
+		ids[j] = batch[i].Event.ID
+	}
+	in, err := s.existing(ctx, tx, "events", distinct(ids))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.readHolds(ctx, tx, holds); err != nil {
-		return nil, err
-	}
-	dups := map[int]string{}
-	var takenOver []dedupKey
-	for _, i := range keyed {
-		ev, k := batch[i].Event, keyOf(batch[i])
-		h := holds[k]
-		switch {
-		case isDuplicate(h, ev.ID, ev.ReceivedAt, batch[i].DedupWindow):
-			dups[i] = h.eventID
-		case h.eventID != ev.ID:
-			holds[k] = hold{ev.ID, ev.ReceivedAt}
-			takenOver = append(takenOver, k)
+	var missing []int
+	for _, i := range idx {
+		if !in[batch[i].Event.ID] {
+			missing = append(missing, i)
 		}
 	}
-	return dups, s.writeTakeOvers(ctx, tx, holds, takenOver)
+	if int64(len(idx)-len(missing)) != inserted {
+		return nil, hookhub.Errorf(hookhub.ECONFLICT, "insert events: an event ID is taken")
+	}
+	sort.Ints(missing)
+	return missing, nil
 }
 
-func keyOf(ne *hookhub.NewEvent) dedupKey { return dedupKey{ne.DedupScope, ne.Event.DedupKey} }
-
-// takeFreeKeys inserts each key of the batch for its first event; keys held
-// already are left alone. It returns every key of the batch, with its hold
-// when this insert took it, or an empty hold to read. Rows go in key order so
-// that concurrent batches lock keys in the same order and cannot deadlock.
-func (s *Store) takeFreeKeys(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, keyed []int) (map[dedupKey]hold, error) {
-	holds := map[dedupKey]hold{}
-	first := map[dedupKey]int{}
-	var keys []dedupKey
-	for _, i := range keyed {
+// readHolds returns who holds the keys of the given events, locking the
+// holders on PostgreSQL so that a concurrent batch waits to see a take-over.
+func (s *Store) readHolds(ctx context.Context, tx *sql.Tx, batch []*hookhub.NewEvent, idx []int) (map[dedupKey]hold, error) {
+	byScope := map[string][]string{}
+	seen := map[dedupKey]bool{}
+	var scopes []string
+	for _, i := range idx {
 		k := keyOf(batch[i])
-		if _, ok := first[k]; !ok {
-			first[k] = i
-			keys = append(keys, k)
-			holds[k] = hold{}
+		if seen[k] {
+			continue
 		}
+		seen[k] = true
+		if byScope[k.scope] == nil {
+			scopes = append(scopes, k.scope)
+		}
+		byScope[k.scope] = append(byScope[k.scope], k.key)
 	}
-	sort.Slice(keys, func(a, b int) bool {
-		return keys[a].scope < keys[b].scope || keys[a].scope == keys[b].scope && keys[a].key < keys[b].key
-	})
-	for _, n := range sizedChunks(len(keys), maxParams/4) {
-		part := keys[:n]
-		keys = keys[n:]
-		args := make([]any, 0, 4*len(part))
-		for _, k := range part {
-			ev := batch[first[k]].Event
-			args = append(args, k.scope, k.key, ev.ID, s.d.t(ev.ReceivedAt))
-		}
-		query := `INSERT INTO event_dedup (scope, dedup_key, event_id, created_at) VALUES (?, ?, ?, ?)` +
-			strings.Repeat(", (?, ?, ?, ?)", len(part)-1) +
-			` ON CONFLICT (scope, dedup_key) DO NOTHING RETURNING scope, dedup_key`
-		rows, err := s.txQuery(ctx, tx, query, args...)
-		if err != nil {
-			return nil, fmt.Errorf("take dedup keys: %w", err)
-		}
-		taken, err := scanAll(rows, scanKey)
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("take dedup keys: %w", err)
-		}
-		for _, k := range taken {
-			ev := batch[first[k]].Event
-			holds[k] = hold{ev.ID, ev.ReceivedAt}
+	sort.Strings(scopes)
+	holds := map[dedupKey]hold{}
+	for _, scope := range scopes {
+		keys := byScope[scope]
+		sort.Strings(keys)
+		for _, part := range chunks(keys, maxParams-1) {
+			query := `SELECT dedup_key, id, received_at FROM events WHERE dedup_scope = ? AND dedup_key IN (` +
+				placeholders(len(part)) + `) ORDER BY dedup_key ` + s.d.lockRows
+			rows, err := tx.QueryContext(ctx, s.q(query), append([]any{scope}, anys(part)...)...)
+			if err != nil {
+				return nil, fmt.Errorf("read dedup keys: %w", err)
+			}
+			err = scanHolds(rows, scope, holds)
+			rows.Close()
+			if err != nil {
+				return nil, fmt.Errorf("read dedup keys: %w", err)
+			}
 		}
 	}
 	return holds, nil
 }
 
-func scanKey(row scanner) (dedupKey, error) {
-	var k dedupKey
-	err := row.Scan(&k.scope, &k.key)
-	return k, err
-}
-
-// readHolds fills in the holds of keys someone else held, locking them on
-// PostgreSQL so that a concurrent batch waits to see our take-overs.
-func (s *Store) readHolds(ctx context.Context, tx *sql.Tx, holds map[dedupKey]hold) error {
-	byScope := map[string][]string{}
-	for k, h := range holds {
-		if h.eventID == "" {
-			byScope[k.scope] = append(byScope[k.scope], k.key)
-		}
-	}
-	for scope, keys := range byScope {
-		sort.Strings(keys)
-		for _, part := range chunks(keys, maxParams-1) {
-			query := `SELECT dedup_key, event_id, created_at FROM event_dedup WHERE scope = ? AND dedup_key IN (` +
-				placeholders(len(part)) + `) ORDER BY dedup_key ` + s.d.lockRows
-			rows, err := tx.QueryContext(ctx, s.q(query), append([]any{scope}, anys(part)...)...)
-			if err != nil {
-				return fmt.Errorf("read dedup keys: %w", err)
-			}
-			err = s.scanHolds(rows, scope, holds)
-			rows.Close()
-			if err != nil {
-				return fmt.Errorf("read dedup keys: %w", err)
-			}
-		}
-	}
-	return nil
-}
-
-func (s *Store) scanHolds(rows *sql.Rows, scope string, holds map[dedupKey]hold) error {
+func scanHolds(rows *sql.Rows, scope string, holds map[dedupKey]hold) error {
 	for rows.Next() {
 		var key string
 		var h hold
@@ -165,17 +257,14 @@ func (s *Store) scanHolds(rows *sql.Rows, scope string, holds map[dedupKey]hold)
 	return rows.Err()
 }
 
-// writeTakeOvers records keys taken over after their window passed; it is
-// rare, so one statement per key is fine. It inserts too, in case the row went
-// (its event pruned) since it was read.
-func (s *Store) writeTakeOvers(ctx context.Context, tx *sql.Tx, holds map[dedupKey]hold, keys []dedupKey) error {
-	for _, k := range keys {
-		h := holds[k]
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO event_dedup (scope, dedup_key, event_id, created_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (scope, dedup_key) DO UPDATE SET event_id = excluded.event_id, created_at = excluded.created_at`),
-			k.scope, k.key, h.eventID, s.d.t(h.since))
+// freeKeys releases the keys held by the given events, whose windows have
+// passed, so that newer events take them over; it is rare.
+func (s *Store) freeKeys(ctx context.Context, tx *sql.Tx, ids []string) error {
+	sort.Strings(ids)
+	for _, part := range chunks(ids, maxIDsPerQuery) {
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE events SET dedup_scope = NULL WHERE id IN (`+placeholders(len(part))+`)`), anys(part)...)
 		if err != nil {
-			return fmt.Errorf("take over dedup key: %w", err)
+			return fmt.Errorf("take over dedup keys: %w", err)
 		}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 
 	"github.com/hookhub/hookhub"
 )
@@ -76,7 +75,7 @@ func (s *Store) encodeEvents(batch []*hookhub.NewEvent) ([][]any, error) {
 	rows := make([][]any, len(batch))
 	for i, ne := range batch {
 		s.eventDefaults(ne)
-		row, err := s.eventRow(ne.Event)
+		row, err := s.eventRow(ne)
 		if err != nil {
 			return nil, err
 		}
@@ -138,26 +137,9 @@ func (s *Store) saveEvents(ctx context.Context, tx *sql.Tx, batch []*hookhub.New
 	if err != nil {
 		return nil, err
 	}
-	dups, err := s.dedup(ctx, tx, batch, stored)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]eventOutcome, len(batch))
-	var rows [][]any
-	for i := range batch {
-		if !stored[i] {
-			continue
-		}
-		out[i].duplicateOf = dups[i]
-		row := eventRows[i]
-		if dups[i] != "" {
-			row = slices.Clone(row) // a retried transaction decides again
-			row[eventStatusCol], row[eventDuplicateOfCol] = hookhub.EventDuplicate, dups[i]
-		}
-		rows = append(rows, row)
-	}
-	if err := s.insertRows(ctx, tx, `INSERT INTO events (`+eventCols+`)`, rows); err != nil {
-		return nil, fmt.Errorf("insert events: %w", err)
+	if err := s.insertEvents(ctx, tx, batch, stored, eventRows, out); err != nil {
+		return nil, err
 	}
 	if err := s.insertDeliveries(ctx, tx, batch, stored, out); err != nil {
 		return nil, err
@@ -247,11 +229,18 @@ func (s *Store) insertDeliveries(ctx context.Context, tx *sql.Tx, batch []*hookh
 const (
 	eventStatusCol      = 3
 	eventDuplicateOfCol = 15
+	eventDedupScopeCol  = 19
 )
 
-// eventRow returns the column values of ev as it stands.
-func (s *Store) eventRow(ev *hookhub.Event) ([]any, error) {
+// eventRow returns the column values of ne's event as it stands, and its
+// dedup scope when it takes part in dedup (NULL otherwise).
+func (s *Store) eventRow(ne *hookhub.NewEvent) ([]any, error) {
+	ev := ne.Event
 	status, duplicateOf := ev.Status, ev.DuplicateOf
+	var scope any
+	if takesKey(ne) {
+		scope = ne.DedupScope
+	}
 	headers, err := jsonText(ev.Headers)
 	if err != nil {
 		return nil, fmt.Errorf("event %s headers: %w", ev.ID, err)
@@ -263,7 +252,7 @@ func (s *Store) eventRow(ev *hookhub.Event) ([]any, error) {
 	v := ev.Verification
 	return []any{ev.ID, nullStr(ev.SourceID), ev.Type, status, s.d.t(ev.ReceivedAt), ev.Method, ev.Path,
 		ev.RawQuery, headers, bytesOrEmpty(ev.Body), ev.ClientIP, v.Scheme, v.Result, v.Reason,
-		ev.DedupKey, duplicateOf, vars, ev.TraceParent, ev.TraceState}, nil
+		ev.DedupKey, duplicateOf, vars, ev.TraceParent, ev.TraceState, scope}, nil
 }
 
 // eventDefaults fills what the caller left unset and makes request text storable.

@@ -68,8 +68,8 @@ func (s *Store) prunable(ctx context.Context, tx *sql.Tx, sourceID string, befor
 	})
 }
 
-// deleteEvents deletes events by ID, with their dedup keys; foreign keys
-// cascade to deliveries and attempts.
+// deleteEvents deletes events by ID (the dedup keys they hold go with
+// them); foreign keys cascade to deliveries and attempts.
 func (s *Store) deleteEvents(ctx context.Context, tx *sql.Tx, ids []string) error {
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), maxIDsPerQuery)]
@@ -79,9 +79,6 @@ func (s *Store) deleteEvents(ctx context.Context, tx *sql.Tx, ids []string) erro
 			args[i] = id
 		}
 		in := `(` + placeholders(len(chunk)) + `)`
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM event_dedup WHERE event_id IN `+in), args...); err != nil {
-			return fmt.Errorf("delete dedup keys: %w", err)
-		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM events WHERE id IN `+in), args...); err != nil {
 			return fmt.Errorf("delete events: %w", err)
 		}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,5 +126,31 @@ func TestSizedChunks(t *testing.T) {
 		if sum != tc.n {
 			t.Errorf("sizedChunks(%d, %d) covers %d items", tc.n, tc.max, sum)
 		}
+	}
+}
+
+// TestEventRowColumns checks that eventRow has a value for each column it is
+// inserted under, and that the columns dedup changes are where it changes them.
+func TestEventRowColumns(t *testing.T) {
+	s := New(SQLite(), nil, nil, nil)
+	ne := &hookhub.NewEvent{Event: &hookhub.Event{ID: "evt_1", Status: hookhub.EventAccepted, DedupKey: "k"}, DedupScope: "api"}
+	row, err := s.eventRow(ne)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, c := range strings.Split(eventCols+", dedup_scope", ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	if len(row) != len(cols) {
+		t.Fatalf("eventRow has %d values for %d columns", len(row), len(cols))
+	}
+	for name, i := range map[string]int{"status": eventStatusCol, "duplicate_of": eventDuplicateOfCol, "dedup_scope": eventDedupScopeCol} {
+		if cols[i] != name {
+			t.Errorf("column %d is %s, want %s", i, cols[i], name)
+		}
+	}
+	if row[eventDedupScopeCol] != "api" {
+		t.Errorf("dedup_scope of a keyed accepted event = %v, want its scope", row[eventDedupScopeCol])
 	}
 }

@@ -19,11 +19,19 @@ func placeholders(n int) string {
 // insertRows inserts rows of equal width with multi-row VALUES statements:
 // one round trip per few hundred rows rather than one per row.
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any) error {
+	_, err := s.insertRowsCounted(ctx, tx, head, "", rows)
+	return err
+}
+
+// insertRowsCounted is insertRows with tail (a conflict clause) after each
+// statement's values; it returns how many rows went in.
+func (s *Store) insertRowsCounted(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any) (int64, error) {
 	if len(rows) == 0 {
-		return nil
+		return 0, nil
 	}
 	width := len(rows[0])
 	tuple := "(" + placeholders(width) + ")"
+	var total int64
 	for _, n := range sizedChunks(len(rows), max(1, maxParams/width)) {
 		chunk := rows[:n]
 		rows = rows[n:]
@@ -31,12 +39,22 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, rows []
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		query := head + " VALUES " + tuple + strings.Repeat(", "+tuple, n-1)
-		if _, err := s.txExec(ctx, tx, query, args...); err != nil {
-			return err
+		query := head + " VALUES " + tuple + strings.Repeat(", "+tuple, n-1) + tail
+		res, err := s.txExec(ctx, tx, query, args...)
+		if err != nil {
+			return 0, err
 		}
+		if tail == "" {
+			total += int64(n)
+			continue
+		}
+		affected, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		total += affected
 	}
-	return nil
+	return total, nil
 }
 
 // existing returns which of ids are in table (a constant of ours, never

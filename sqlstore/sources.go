@@ -82,17 +82,13 @@ func (s *Store) UpdateSource(ctx context.Context, id string, change func(*hookhu
 	return src, nil
 }
 
-// DeleteSource deletes a source with its events, their deliveries and its
-// dedup keys.
+// DeleteSource deletes a source with its events (and the dedup keys they
+// hold) and their deliveries.
 func (s *Store) DeleteSource(ctx context.Context, id string) error {
 	return s.inChangeTx(ctx, func(tx *sql.Tx, note func(hookhub.Change) error) error {
 		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM sources WHERE id = ?`), id)
 		if err := s.affected(res, err, "delete source", "source", id); err != nil {
 			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q(`DELETE FROM event_dedup WHERE scope = ?`), id)
-		if err != nil {
-			return s.check(err, "delete source dedup keys")
 		}
 		return note(hookhub.Change{Kind: hookhub.ChangeSource, ID: id})
 	})

@@ -184,9 +184,6 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sources WHERE id = ?`), sourceID); err != nil {
 			return s.check(err, "delete workflow source")
 		}
-		if _, err = tx.ExecContext(ctx, s.q(`DELETE FROM event_dedup WHERE scope = ?`), sourceID); err != nil {
-			return s.check(err, "delete workflow source dedup keys")
-		}
 		return note(hookhub.Change{Kind: hookhub.ChangeSource, ID: sourceID})
 	})
 }

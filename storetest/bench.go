@@ -27,6 +27,22 @@ func Benchmark(b *testing.B, open func(b *testing.B) hookhub.Store) {
 			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
+	// As ingest with no destination: each event with its dedup key only.
+	b.Run("SaveEventsNoDeliveries/batch=64", func(b *testing.B) {
+		s := open(b)
+		src, _ := benchTargets(b, s)
+		b.ResetTimer()
+		for b.Loop() {
+			batch := benchBatch(src, "", 64, time.Now())
+			for _, ne := range batch {
+				ne.Deliveries = nil
+			}
+			if err := s.SaveEvents(context.Background(), batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*64)/b.Elapsed().Seconds(), "events/s")
+	})
 	b.Run("ClaimComplete/batch=64", func(b *testing.B) {
 		s := open(b)
 		src, dst := benchTargets(b, s)

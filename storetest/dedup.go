@@ -17,6 +17,10 @@ var dedupTests = []test{
 	{"DedupForever", testDedupForever},
 	{"DedupIgnoresRejected", testDedupIgnoresRejected},
 	{"DedupConcurrent", testDedupConcurrent},
+	{"DedupTakeOverInOneBatch", testDedupTakeOverInOneBatch},
+	{"DedupConcurrentTakeOver", testDedupConcurrentTakeOver},
+	{"DedupSavedTwice", testDedupSavedTwice},
+	{"DedupAfterSourceDeleted", testDedupAfterSourceDeleted},
 }
 
 // keyed saves an event of src with a dedup key and a delivery to dst, received
@@ -160,4 +164,104 @@ func testDedupConcurrent(t *testing.T, s hookhub.Store) {
 			t.Errorf("key-%d accepted %d times, want once", k, n)
 		}
 	}
+}
+
+// testDedupTakeOverInOneBatch: events of one batch with the key of a holder
+// whose window has passed; the first takes the key over, the others repeat it.
+func testDedupTakeOverInOneBatch(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	old := keyed(t, s, src.ID, dst.ID, src.ID, "k", t0, time.Hour)
+	var batch []*hookhub.NewEvent
+	for range 3 {
+		ev := newEvent(src.ID, t0.Add(2*time.Hour))
+		ev.DedupKey = "k"
+		batch = append(batch, &hookhub.NewEvent{Event: ev, Deliveries: []*hookhub.Delivery{deliveryTo(dst.ID, t0)},
+			DedupScope: src.ID, DedupWindow: time.Hour})
+	}
+	must(t, s.SaveEvents(ctx(t), batch))
+	wantOriginal(t, s, batch[0])
+	wantDuplicate(t, s, batch[1], batch[0].Event.ID)
+	wantDuplicate(t, s, batch[2], batch[0].Event.ID)
+	// The old holder no longer holds it: a later event within the new
+	// holder's window repeats the new holder.
+	wantDuplicate(t, s, keyed(t, s, src.ID, dst.ID, src.ID, "k", t0.Add(150*time.Minute), time.Hour), batch[0].Event.ID)
+	got, err := s.GetEvent(ctx(t), old.Event.ID)
+	must(t, err)
+	if got.Status != hookhub.EventAccepted || got.DedupKey != "k" {
+		t.Fatalf("old holder after the take-over: status %q, key %q; want it kept as it was", got.Status, got.DedupKey)
+	}
+}
+
+// testDedupConcurrentTakeOver has batches, saved at once, that all find the
+// same key held by an event whose window has passed: one takes it over, the
+// others are duplicates of that one, and no batch fails.
+func testDedupConcurrentTakeOver(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	keyed(t, s, src.ID, dst.ID, src.ID, "k", t0, time.Hour)
+	const writers = 6
+	saved := make([]*hookhub.NewEvent, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			ev := newEvent(src.ID, t0.Add(2*time.Hour))
+			ev.DedupKey = "k"
+			ne := &hookhub.NewEvent{Event: ev, Deliveries: []*hookhub.Delivery{deliveryTo(dst.ID, t0)},
+				DedupScope: src.ID, DedupWindow: time.Hour}
+			if err := s.SaveEvents(ctx(t), []*hookhub.NewEvent{ne}); err != nil {
+				t.Error(err)
+				return
+			}
+			saved[w] = ne
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	var holder *hookhub.NewEvent
+	for _, ne := range saved {
+		if ne.Event.Status == hookhub.EventAccepted {
+			if holder != nil {
+				t.Fatalf("events %s and %s both took the key over", holder.Event.ID, ne.Event.ID)
+			}
+			holder = ne
+		}
+	}
+	if holder == nil {
+		t.Fatal("no event took the key over")
+	}
+	wantOriginal(t, s, holder)
+	for _, ne := range saved {
+		if ne != holder {
+			wantDuplicate(t, s, ne, holder.Event.ID)
+		}
+	}
+}
+
+// testDedupSavedTwice: saving again an event that is stored and holds its
+// key fails as any clash of IDs does, and changes nothing.
+func testDedupSavedTwice(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	first := keyed(t, s, src.ID, dst.ID, src.ID, "k", t0, time.Hour)
+	again := &hookhub.NewEvent{Event: newEvent(src.ID, t0), Deliveries: []*hookhub.Delivery{deliveryTo(dst.ID, t0)},
+		DedupScope: src.ID, DedupWindow: time.Hour}
+	again.Event.ID, again.Event.DedupKey = first.Event.ID, "k"
+	wantCode(t, s.SaveEvents(ctx(t), []*hookhub.NewEvent{again}), hookhub.ECONFLICT)
+	list, _, err := s.ListDeliveries(ctx(t), hookhub.DeliveryFilter{EventID: first.Event.ID})
+	must(t, err)
+	if len(list) != 1 {
+		t.Fatalf("the event has %d deliveries after saving it again, want 1", len(list))
+	}
+	wantDuplicate(t, s, keyed(t, s, src.ID, dst.ID, src.ID, "k", t0.Add(time.Minute), time.Hour), first.Event.ID)
+}
+
+// testDedupAfterSourceDeleted: a deleted source's keys go with its events.
+func testDedupAfterSourceDeleted(t *testing.T, s hookhub.Store) {
+	src, dst := newSource(t, s), newDestination(t, s)
+	keyed(t, s, src.ID, dst.ID, src.ID, "k", t0, 0)
+	must(t, s.DeleteSource(ctx(t), src.ID))
+	// Another event in that scope (none is received after the deletion;
+	// this one is published with the scope named) finds the key free.
+	later := keyed(t, s, "", dst.ID, src.ID, "k", t0.Add(time.Minute), 0)
+	wantOriginal(t, s, later)
 }

@@ -80,3 +80,45 @@ func CheckWebhookRowsMigrated(t *testing.T, s hookhub.Store, destID, deliveryID 
 	must(t, err)
 	equal(t, "updated after migration", got, d)
 }
+
+// WriteDedupRowsV11 writes, at schema version 11 (before dedup keys moved
+// into the events table), two accepted events published through the API
+// with the keys they hold, and a key whose event is gone. It returns the
+// holder of key "held-1" for CheckDedupRowsMigrated.
+func WriteDedupRowsV11(t *testing.T, db OldDatabase) (holder string) {
+	t.Helper()
+	for _, ev := range []struct{ id, key string }{{"evt_held1", "held-1"}, {"evt_held2", "held-2"}} {
+		db.Exec(t, `INSERT INTO events (id, source_id, type, status, received_at, method, path, raw_query, headers, body, client_ip,
+			verify_scheme, verify_result, verify_reason, dedup_key, duplicate_of, variables)
+			VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ev.id, "order.created", hookhub.EventAccepted, t0, "POST", "", "", `{}`, []byte(`{}`), "", "", hookhub.VerifyNone, "", ev.key, "", `{}`)
+		db.Exec(t, `INSERT INTO event_dedup (scope, dedup_key, event_id, created_at) VALUES (?, ?, ?, ?)`, "api", ev.key, ev.id, t0)
+	}
+	db.Exec(t, `INSERT INTO event_dedup (scope, dedup_key, event_id, created_at) VALUES (?, ?, ?, ?)`, "api", "gone-1", "evt_gone", t0)
+	return "evt_held1"
+}
+
+// CheckDedupRowsMigrated checks that, after every migration, the keys
+// WriteDedupRowsV11 wrote are still held by their events and the key of the
+// event that was gone is free.
+func CheckDedupRowsMigrated(t *testing.T, s hookhub.Store, holder string) {
+	t.Helper()
+	save := func(key string) *hookhub.NewEvent {
+		ev := newEvent("", t0.Add(time.Hour))
+		ev.DedupKey = key
+		ne := &hookhub.NewEvent{Event: ev, DedupScope: "api", DedupWindow: 24 * time.Hour}
+		must(t, s.SaveEvents(context.Background(), []*hookhub.NewEvent{ne}))
+		return ne
+	}
+	if ne := save("held-1"); ne.Event.Status != hookhub.EventDuplicate || ne.Event.DuplicateOf != holder {
+		t.Fatalf("an event with a migrated key: status %q, duplicate of %q; want a duplicate of %s",
+			ne.Event.Status, ne.Event.DuplicateOf, holder)
+	}
+	if ne := save("held-2"); ne.Event.DuplicateOf != "evt_held2" {
+		t.Fatalf("an event with the second migrated key: status %q, duplicate of %q", ne.Event.Status, ne.Event.DuplicateOf)
+	}
+	if ne := save("gone-1"); ne.Event.Status != hookhub.EventAccepted {
+		t.Fatalf("the key of an event that was gone: status %q, duplicate of %q; want it free",
+			ne.Event.Status, ne.Event.DuplicateOf)
+	}
+}

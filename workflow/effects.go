@@ -13,6 +13,7 @@ import (
 	"github.com/hookhub/hookhub/alert"
 	"github.com/hookhub/hookhub/expr"
 	"github.com/hookhub/hookhub/routing"
+	"github.com/hookhub/hookhub/tracing"
 )
 
 // maxResponseBytes bounds the response body an http_request node keeps.
@@ -52,6 +53,7 @@ func (x *execution) request(ctx context.Context, e HTTPRequest) (any, error) {
 		req.Header.Set("User-Agent", "Hookhub/"+hookhub.Version)
 	}
 	req.Header.Set("X-Hookhub-Run-Id", x.run.ID)
+	carryTrace(ctx, req.Header)
 	resp, err := x.r.client.Do(req)
 	if err != nil {
 		return nil, requestError(e, err)
@@ -104,6 +106,8 @@ func (x *execution) deliver(ctx context.Context, id string, e Deliver) (any, err
 		Verification: hookhub.VerificationResult{Scheme: "workflow", Result: hookhub.VerifyNone,
 			Reason: "made by workflow " + x.c.w.ID + ", run " + x.run.ID + ", node " + id},
 	}
+	// Its attempts continue the trace under this step's span.
+	ev.TraceParent, ev.TraceState = tracing.Carry(ctx)
 	d := routing.NewDelivery(ev, dest, hookhub.TriggerInitial, now)
 	x.events = append(x.events, &hookhub.NewEvent{Event: ev, Deliveries: []*hookhub.Delivery{d}})
 	return map[string]any{"event_id": ev.ID, "delivery_id": d.ID, "destination_id": dest.ID}, nil

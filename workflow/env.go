@@ -22,6 +22,9 @@ type Trigger struct {
 	EventType string            `cel:"event_type" json:"event_type"`
 
 	raw []byte // the body as received
+	// traceParent and traceState are the trigger event's ingest trace
+	// context: the run's spans continue it.
+	traceParent, traceState string
 }
 
 // env is the one environment of workflow expressions, built once.

@@ -43,6 +43,8 @@ func (r *Runner) exec(ctx context.Context, c *Compiled, run *hookhub.WorkflowRun
 	if run.Outputs == nil {
 		run.Outputs = map[string]any{}
 	}
+	ctx, span := x.startRun(ctx)
+	defer x.endRun(span)
 	defer func() {
 		// A bug must not take the process down with every run in it, nor
 		// make the run resume into it again and again: the run fails.
@@ -75,6 +77,8 @@ func (x *execution) step(ctx context.Context) bool {
 	r, run, id := x.r, x.run, x.run.Node
 	started := r.o.Now()
 	clock := time.Now()
+	ctx, span := x.startStep(ctx, id)
+	defer endStep(span)
 	p, err := x.c.Step(ctx, id, x.trigger, run.Outputs)
 	if req, ok := p.Effect.(HTTPRequest); ok && err == nil && !x.holdFor(ctx, req.Timeout) {
 		return false
@@ -94,6 +98,7 @@ func (x *execution) step(ctx context.Context) bool {
 	if err != nil {
 		st.Status, st.Error = hookhub.StepFailed, err.Error()
 	}
+	stepDone(span, st)
 	if obs := r.o.Observer.Step; obs != nil {
 		obs(st.Type, st.Status, time.Since(clock))
 	}

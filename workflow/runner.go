@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/netguard"
+	"github.com/hookhub/hookhub/tracing"
 )
 
 // Runner defaults for Options fields left zero.
@@ -64,6 +65,9 @@ type Options struct {
 	Delivered func(ev *hookhub.Event)
 	// Observer is told of every step and finished run, for metrics.
 	Observer Observer
+	// Tracer starts a span for every turn at a run, in the trace of its
+	// trigger event's ingest, with one child per step; nil traces nothing.
+	Tracer *tracing.Tracer
 }
 
 // Observer hooks report a runner's work; a nil hook is skipped.

@@ -16,6 +16,7 @@ import (
 	"github.com/hookhub/hookhub/netguard"
 	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/sqlite"
+	"github.com/hookhub/hookhub/tracing"
 )
 
 // clock is a test clock that only moves when told.
@@ -59,6 +60,8 @@ type harness struct {
 	r     *Runner
 	mu    sync.Mutex
 	alert []hookhub.Alert
+	// tracer, when set before the runner is made, traces its runs.
+	tracer *tracing.Tracer
 }
 
 func newHarness(t *testing.T) *harness {
@@ -69,7 +72,7 @@ func newHarness(t *testing.T) *harness {
 
 func (h *harness) runner() *Runner {
 	r := New(Options{
-		Store: h.store, Now: h.clock.now, PollInterval: 20 * time.Millisecond,
+		Store: h.store, Now: h.clock.now, PollInterval: 20 * time.Millisecond, Tracer: h.tracer,
 		Guard: netguard.New([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}),
 		Incidents: func(_ context.Context, sourceID, eventID string, a hookhub.Alert) (*hookhub.AlertOutcome, error) {
 			h.mu.Lock()
@@ -127,7 +130,7 @@ func (h *harness) store0(c *Compiled, body string) (*hookhub.Event, *hookhub.Wor
 // waitRun waits until the run reaches status and returns it with its steps.
 func (h *harness) waitRun(id, status string) *hookhub.WorkflowRun {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		h.r.Notify()
 		run, err := h.store.GetWorkflowRun(context.Background(), id)

@@ -23,7 +23,7 @@ func (c *Compiled) NewTrigger(ev *hookhub.Event, body *ingest.Body) *Trigger {
 	q, _ := url.ParseQuery(ev.RawQuery)
 	t := &Trigger{
 		Headers: expr.Headers(h), Query: ingest.QueryTree(q), Vars: map[string]any{},
-		EventID: ev.ID, EventType: ev.Type, raw: ev.Body,
+		EventID: ev.ID, EventType: ev.Type, raw: ev.Body, traceParent: ev.TraceParent, traceState: ev.TraceState,
 	}
 	if doc, err := body.JSON(); err == nil {
 		t.Body = doc

@@ -95,7 +95,7 @@ func TestEngine(t *testing.T) {
 			var out []sendertest.Message
 			for _, m := range received(t, js, name) {
 				attrs := map[string]string{}
-				for _, k := range []string{sender.AttrEventID, sender.AttrEventType, sender.AttrDeliveryID} {
+				for _, k := range []string{sender.AttrEventID, sender.AttrEventType, sender.AttrDeliveryID, sender.AttrTraceParent} {
 					attrs[k] = m.Header.Get(k)
 				}
 				out = append(out, sendertest.Message{Body: m.Data, Attrs: attrs})

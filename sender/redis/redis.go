@@ -27,6 +27,10 @@ const (
 	FieldTimestamp   = "timestamp"
 	FieldContentType = "content_type"
 	FieldBody        = "body"
+	// FieldTraceParent and FieldTraceState carry the attempt's W3C trace
+	// context when tracing is on.
+	FieldTraceParent = sender.AttrTraceParent
+	FieldTraceState  = sender.AttrTraceState
 )
 
 // Sender adds entries to Redis streams.
@@ -117,6 +121,12 @@ func (s *Sender) Send(ctx context.Context, m *sender.Message) sender.Result {
 		values = append(values, FieldSourceID, m.Event.SourceID)
 	}
 	values = append(values, FieldTimestamp, m.Now.UTC().Format(time.RFC3339), FieldContentType, ct)
+	if m.TraceParent != "" {
+		values = append(values, FieldTraceParent, m.TraceParent)
+	}
+	if m.TraceState != "" {
+		values = append(values, FieldTraceState, m.TraceState)
+	}
 	recorded := map[string][]string{}
 	for i := 0; i < len(values); i += 2 {
 		recorded[values[i].(string)] = []string{values[i+1].(string)}

@@ -60,7 +60,7 @@ func TestEngine(t *testing.T) {
 				str := func(k string) string { s, _ := m.Values[k].(string); return s }
 				out = append(out, sendertest.Message{Body: []byte(str(redissender.FieldBody)), Attrs: map[string]string{
 					sender.AttrEventID: str(redissender.FieldEventID), sender.AttrEventType: str(redissender.FieldEventType),
-					sender.AttrDeliveryID: str(redissender.FieldDeliveryID)}})
+					sender.AttrDeliveryID: str(redissender.FieldDeliveryID), sender.AttrTraceParent: str(redissender.FieldTraceParent)}})
 			}
 			return out
 		},

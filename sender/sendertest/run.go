@@ -6,6 +6,9 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/sender"
+	"github.com/hookhub/hookhub/tracing"
+	"github.com/hookhub/hookhub/tracing/tracingtest"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Run runs a sender inside a real delivery engine: the happy path with every
@@ -62,6 +65,7 @@ func testDelivers(t *testing.T, b Broker) {
 			m.Attrs[sender.AttrDeliveryID] != dl.ID) {
 			t.Errorf("attributes %v, want event id %s, type %s and delivery id %s", m.Attrs, ev.ID, ev.Type, dl.ID)
 		}
+		checkTrace(t, h, b, dl, m)
 		as := h.Attempts(dl.ID)
 		if len(as) != 1 {
 			t.Fatalf("%d attempts, want 1", len(as))
@@ -186,4 +190,17 @@ func records(h map[string][]string, v string) bool {
 		}
 	}
 	return false
+}
+
+// checkTrace checks that an attempt is a producer span in its event's
+// ingest trace and that its message carries that span as traceparent.
+func checkTrace(t *testing.T, h *Hub, b Broker, dl *hookhub.Delivery, m Message) {
+	t.Helper()
+	s := tracingtest.One(t, h.Spans.Spans(), tracing.SpanAttempt, string(tracing.AttrDeliveryID), dl.ID)
+	if s.TraceID != IngestTraceID || s.Kind != trace.SpanKindProducer || s.Attrs["messaging.system"] == "" {
+		t.Errorf("attempt span: trace %s kind %v attributes %v; want a producer span in trace %s", s.TraceID, s.Kind, s.Attrs, IngestTraceID)
+	}
+	if want := "00-" + s.TraceID + "-" + s.SpanID + "-01"; !b.NoAttrs && m.Attrs[sender.AttrTraceParent] != want {
+		t.Errorf("message traceparent %q, want %q", m.Attrs[sender.AttrTraceParent], want)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hookhub/hookhub/secret"
 	"github.com/hookhub/hookhub/sender"
 	"github.com/hookhub/hookhub/sqlite"
+	"github.com/hookhub/hookhub/tracing/tracingtest"
 )
 
 // Broker is what the suite needs of one event bus type.
@@ -92,7 +93,17 @@ type Hub struct {
 	Store hookhub.Store
 	clock *clock
 	Eng   *delivery.Engine
+	// Spans records the engine's spans; every event Enqueue stores says
+	// IngestTraceParent ingested it.
+	Spans *tracingtest.Recorder
 }
+
+// IngestTraceParent is the trace context Enqueue's events were ingested
+// under: the suite checks that messages carry their attempt's span in it.
+const IngestTraceParent = "00-" + IngestTraceID + "-00f067aa0ba902b7-01"
+
+// IngestTraceID is IngestTraceParent's trace.
+const IngestTraceID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 // NewHub starts an engine that reads destinations afresh for every
 // delivery, so that edits apply at once.
@@ -106,9 +117,9 @@ func NewHub(t *testing.T) *Hub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Hub{t: t, Store: s, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
+	h := &Hub{t: t, Store: s, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, Spans: tracingtest.NewRecorder(t)}
 	h.Eng = delivery.New(delivery.Options{Store: s, Guard: Guard(), Now: h.clock.Now, Logger: slog.New(slog.DiscardHandler),
-		PollInterval: 20 * time.Millisecond, DestinationTTL: time.Nanosecond})
+		PollInterval: 20 * time.Millisecond, DestinationTTL: time.Nanosecond, Tracer: h.Spans.Tracer()})
 	h.Eng.Start(context.Background())
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -150,7 +161,8 @@ func (h *Hub) Enqueue(d *hookhub.Destination, n int) []*hookhub.NewEvent {
 	batch := make([]*hookhub.NewEvent, n)
 	for i := range n {
 		ev := &hookhub.Event{ID: hookhub.NewID(hookhub.PrefixEvent), Type: "order.created", Status: hookhub.EventAccepted,
-			ReceivedAt: now, Verification: hookhub.VerificationResult{Result: hookhub.VerifyNone}}
+			ReceivedAt: now, Verification: hookhub.VerificationResult{Result: hookhub.VerifyNone},
+			TraceParent: IngestTraceParent}
 		ev.Body = fmt.Appendf(nil, `{"n":%d,"event":%q,"order":{"id":"o-%d"}}`, i, ev.ID, i)
 		dl := &hookhub.Delivery{ID: hookhub.NewID(hookhub.PrefixDelivery), EventID: ev.ID, DestinationID: d.ID,
 			Status: hookhub.DeliveryPending, Trigger: hookhub.TriggerInitial, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}

@@ -69,6 +69,16 @@ func buildRequest(ctx context.Context, ua string, m *sender.Message) (*outbound,
 	own.Set(HeaderEvent, ev.Type)
 	own.Set(HeaderDelivery, d.ID)
 	own.Set(HeaderTimestamp, now.UTC().Format(time.RFC3339))
+	if m.TraceParent != "" {
+		// The attempt's own trace context, in place of any the event's
+		// sender sent that the source forwards.
+		req.Header.Del(sender.AttrTraceState)
+		delete(rec, http.CanonicalHeaderKey(sender.AttrTraceState))
+		own.Set(sender.AttrTraceParent, m.TraceParent)
+		if m.TraceState != "" {
+			own.Set(sender.AttrTraceState, m.TraceState)
+		}
+	}
 	copyHeaders(req.Header, rec, own, false)
 	sig := http.Header{}
 	signer.Sign(sig, d.ID, now, p.body)

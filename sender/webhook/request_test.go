@@ -43,3 +43,36 @@ func TestBuildRequestMasksSecrets(t *testing.T) {
 		t.Errorf("method %s, want POST", out.req.Method)
 	}
 }
+
+// The attempt's trace context replaces the one the event's sender sent,
+// when the source forwards it; without one, forwarded headers pass as they
+// came.
+func TestBuildRequestTraceContext(t *testing.T) {
+	t.Parallel()
+	const ours = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	ev := &hookhub.Event{ID: "evt_1", Type: "push", Body: []byte(`{}`), Headers: map[string][]string{
+		"Traceparent": {"00-11111111111111111111111111111111-2222222222222222-01"}, "Tracestate": {"theirs=1"},
+	}}
+	dest := &hookhub.Destination{ID: "dst_1", URL: "http://example.com/hook", Signing: hookhub.SigningConfig{Scheme: hookhub.SignNone}}
+	cases := []struct {
+		name, parent, state   string
+		wantParent, wantState string
+	}{
+		{"ours with state", ours, "vendor=abc", ours, "vendor=abc"},
+		{"ours without state", ours, "", ours, ""},
+		{"tracing off", "", "", ev.Headers["Traceparent"][0], "theirs=1"},
+	}
+	for _, c := range cases {
+		m := &sender.Message{Delivery: &hookhub.Delivery{ID: "dlv_1"}, Event: ev, Destination: dest,
+			Forward: []string{"traceparent", "tracestate"}, Now: time.Unix(1700000000, 0), TraceParent: c.parent, TraceState: c.state}
+		out, err := buildRequest(context.Background(), "Hookhub/test", m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []http.Header{out.req.Header, http.Header(out.recorded)} {
+			if h.Get("Traceparent") != c.wantParent || h.Get("Tracestate") != c.wantState {
+				t.Errorf("%s: traceparent %q tracestate %q, want %q and %q", c.name, h.Get("Traceparent"), h.Get("Tracestate"), c.wantParent, c.wantState)
+			}
+		}
+	}
+}

@@ -36,8 +36,8 @@ type Span struct {
 // Link is a span link.
 type Link struct{ TraceID, SpanID string }
 
-// Collector is an OTLP/HTTP trace receiver on a local port. With Discard
-// set it decodes nothing and keeps nothing: a benchmark's sink.
+// Collector is an OTLP/HTTP trace receiver on a local port. One made by
+// NewDiscard only counts what it receives: a benchmark's sink.
 type Collector struct {
 	srv     *httptest.Server
 	discard bool
@@ -45,6 +45,7 @@ type Collector struct {
 	mu      sync.Mutex
 	spans   []Span
 	exports int
+	count   int // spans received
 	bad     []string
 }
 
@@ -55,7 +56,8 @@ func NewCollector() *Collector {
 	return c
 }
 
-// NewDiscard starts a collector that answers every export and keeps nothing.
+// NewDiscard starts a collector that answers every export, counts its
+// spans and keeps nothing.
 func NewDiscard() *Collector {
 	c := &Collector{discard: true}
 	c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
@@ -97,14 +99,36 @@ func (c *Collector) Exports() int {
 	return c.exports
 }
 
+// Count counts the spans received.
+func (c *Collector) Count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.count
+}
+
+func countSpans(req *collectorpb.ExportTraceServiceRequest) int {
+	n := 0
+	for _, rs := range req.ResourceSpans {
+		for _, ss := range rs.ScopeSpans {
+			n += len(ss.Spans)
+		}
+	}
+	return n
+}
+
 func (c *Collector) serve(w http.ResponseWriter, r *http.Request) {
-	spans, err := c.read(r)
+	req, err := c.read(r)
 	c.mu.Lock()
 	c.exports++
 	if err != nil {
 		c.bad = append(c.bad, err.Error())
+	} else if c.discard {
+		c.count += countSpans(req)
+	} else {
+		spans := flatten(req)
+		c.count += len(spans)
+		c.spans = append(c.spans, spans...)
 	}
-	c.spans = append(c.spans, spans...)
 	c.mu.Unlock()
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -115,7 +139,7 @@ func (c *Collector) serve(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-func (c *Collector) read(r *http.Request) ([]Span, error) {
+func (c *Collector) read(r *http.Request) (*collectorpb.ExportTraceServiceRequest, error) {
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/traces" {
 		return nil, errorf("%s %s is not an OTLP traces export", r.Method, r.URL.Path)
 	}
@@ -128,7 +152,7 @@ func (c *Collector) read(r *http.Request) ([]Span, error) {
 		body = zr
 	}
 	raw, err := io.ReadAll(body)
-	if err != nil || c.discard {
+	if err != nil {
 		return nil, err
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/x-protobuf" {
@@ -138,7 +162,7 @@ func (c *Collector) read(r *http.Request) ([]Span, error) {
 	if err := proto.Unmarshal(raw, &req); err != nil {
 		return nil, err
 	}
-	return flatten(&req), nil
+	return &req, nil
 }
 
 func flatten(req *collectorpb.ExportTraceServiceRequest) []Span {
