@@ -44,7 +44,7 @@ func (c *clock) set(t time.Time) {
 
 // testHub is a running Hookhub and an API client for it.
 type testHub struct {
-	t     *testing.T
+	t     testing.TB
 	main  *Main
 	key   string
 	clock *clock
@@ -91,14 +91,14 @@ func freshPostgres(t *testing.T, base string) string {
 // reads the cost from the hash, so the admin can still log in.
 func quickHash(pw string) (string, error) { return secret.HashPasswordIterations(pw, 1000) }
 
-func startHub(t *testing.T, databaseURL string) *testHub {
+func startHub(t testing.TB, databaseURL string) *testHub {
 	t.Helper()
 	return startHubWith(t, databaseURL, nil)
 }
 
 // startHubWith is startHub with a hook that adjusts the Main (its Config
 // included) before it runs.
-func startHubWith(t *testing.T, databaseURL string, setup func(*Main)) *testHub {
+func startHubWith(t testing.TB, databaseURL string, setup func(*Main)) *testHub {
 	t.Helper()
 	_, full := secret.NewAPIKey()
 	cfg := &config.Config{
@@ -219,7 +219,7 @@ func (h *testHub) events(query string) []event {
 
 // eventually retries cond until it holds or 30 s pass (a cap for a test
 // that would hang; a loaded machine under -race can be slow to get there).
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {

@@ -225,13 +225,12 @@ func earliest(batch []*request) time.Time {
 // set, the callers' earliest deadline. A panicking driver becomes an error:
 // otherwise the writer would die and strand every waiter.
 func (c *Committer) save(batch []*hookhub.NewEvent, deadline time.Time) (err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), c.opts.Timeout)
-	defer cancel()
-	if !deadline.IsZero() {
-		var cancelDeadline context.CancelFunc
-		ctx, cancelDeadline = context.WithDeadline(ctx, deadline)
-		defer cancelDeadline()
+	limit := time.Now().Add(c.opts.Timeout)
+	if !deadline.IsZero() && deadline.Before(limit) {
+		limit = deadline
 	}
+	ctx, cancel := context.WithDeadline(context.Background(), limit)
+	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("ingest: store panicked: %v", p)

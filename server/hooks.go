@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net"
@@ -77,34 +76,33 @@ func (s *Server) handleHook(w http.ResponseWriter, r *http.Request) {
 // path names none: an unknown key, a type segment other than the source's,
 // or an intake path the source does not take.
 func (s *Server) endpoint(r *http.Request) (*cachedSource, error) {
-	notFound := hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
 	key, typ, sub, ok := hookPath(r.URL.Path)
 	if !ok {
-		return nil, notFound
+		return nil, errNoEndpoint()
 	}
 	cs, err := s.lookupSource(r, key)
 	if err != nil {
 		return nil, err
 	}
 	if (typ != "" && typ != cs.src.Type) || !alert.IntakePath(cs.src.Alert.Kind, sub) {
-		return nil, notFound
+		return nil, errNoEndpoint()
 	}
 	return cs, nil
 }
+
+func errNoEndpoint() error { return hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint") }
 
 // lookupSource finds the source with key within the store timeout. An
 // unknown key is ENOTFOUND; any other failure means the store could not
 // answer, and the sender is told to retry (503), never that the endpoint is
 // gone or that something broke for good.
 func (s *Server) lookupSource(r *http.Request, key string) (*cachedSource, error) {
-	ctx, cancel := context.WithTimeout(r.Context(), s.storeTimeout)
-	defer cancel()
-	cs, err := s.sources.get(ctx, key)
+	cs, err := s.sources.get(r.Context(), key) // bounded by the store timeout on a miss
 	switch hookhub.ErrorCode(err) {
 	case "":
 		return cs, nil
 	case hookhub.ENOTFOUND:
-		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "no such webhook endpoint")
+		return nil, errNoEndpoint()
 	}
 	web.Logger(r).Error("ingest source lookup failed", "err", err)
 	return nil, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not look up the webhook endpoint; retry later")
@@ -163,22 +161,24 @@ func readAcceptable(w http.ResponseWriter, r *http.Request, src *hookhub.Source)
 // readBody reads at most limit bytes, refusing a larger declared length before
 // reading anything.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	tooLarge := hookhub.Errorf(hookhub.ETOOLARGE, "body larger than %d bytes", limit)
+	tooLarge := func() error { return hookhub.Errorf(hookhub.ETOOLARGE, "body larger than %d bytes", limit) }
 	if r.ContentLength > limit {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, tooLarge
-	} else if hookhub.ErrorCode(err) == hookhub.ETIMEOUT {
-		return nil, err // the body did not arrive in time: 408
-	} else if busy(err) {
-		return nil, err
-	} else if err != nil {
-		return nil, hookhub.Errorf(hookhub.EINVALID, "could not read body")
+	if err == nil {
+		return body, nil
 	}
-	return body, nil
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, tooLarge()
+	case hookhub.ErrorCode(err) == hookhub.ETIMEOUT:
+		return nil, err // the body did not arrive in time: 408
+	case busy(err):
+		return nil, err
+	}
+	return nil, hookhub.Errorf(hookhub.EINVALID, "could not read body")
 }
 
 func (s *Server) verifyRequest(r *http.Request, cs *cachedSource, body []byte) error {

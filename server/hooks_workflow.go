@@ -19,11 +19,10 @@ type workflowHook struct {
 	run *hookhub.WorkflowRun
 }
 
-// workflowOf returns the workflow a source triggers, or nil.
+// workflowOf returns the workflow a source triggers, or nil. A hung store
+// answers 503 within the store timeout.
 func (s *Server) workflowOf(ctx context.Context, src *hookhub.Source) (*workflowHook, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout) // a hung store answers 503 in seconds
-	defer cancel()
-	c, ok, err := s.workflows.Bound(ctx, src.ID)
+	c, ok, err := s.workflows.Bound(ctx, src.ID, s.storeTimeout)
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -172,7 +172,7 @@ func New(o Options) *Server {
 		notify:       o.Notify,
 		queued:       o.Queued,
 		sender:       o.Sender,
-		sources:      newSourceCache(o.Store, o.Now),
+		sources:      newSourceCache(o.Store, o.Now, o.StoreTimeout),
 		gate:         o.IngestGate,
 		rates:        limit.NewRates(),
 		routing:      o.Routing,

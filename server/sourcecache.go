@@ -20,8 +20,11 @@ const sourceCacheTTL = 5 * time.Second
 type sourceCache struct {
 	store hookhub.Store
 	now   func() time.Time
-	mu    sync.Mutex
-	m     map[string]*cachedSource
+	// timeout bounds a read from the store on a miss; a hit costs no
+	// timer.
+	timeout time.Duration
+	mu      sync.Mutex
+	m       map[string]*cachedSource
 	// gen counts forgets: a source read before one is not kept, since it
 	// may predate the change that was forgotten.
 	gen uint64
@@ -34,8 +37,8 @@ type cachedSource struct {
 	expires  time.Time
 }
 
-func newSourceCache(store hookhub.Store, now func() time.Time) *sourceCache {
-	return &sourceCache{store: store, now: now, m: map[string]*cachedSource{}}
+func newSourceCache(store hookhub.Store, now func() time.Time, timeout time.Duration) *sourceCache {
+	return &sourceCache{store: store, now: now, timeout: timeout, m: map[string]*cachedSource{}}
 }
 
 // get returns the source with key, or an ENOTFOUND error.
@@ -47,6 +50,11 @@ func (c *sourceCache) get(ctx context.Context, key string) (*cachedSource, error
 	c.mu.Unlock()
 	if ok && now.Before(cs.expires) {
 		return cs, nil
+	}
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
 	}
 	src, err := c.store.GetSourceByKey(ctx, key)
 	if err != nil {

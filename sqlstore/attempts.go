@@ -24,9 +24,7 @@ func (s *Store) attemptDefaults(a *hookhub.Attempt) {
 const attemptNumberCol = 2
 
 func (s *Store) attemptArgs(a *hookhub.Attempt) []any {
-	// Header maps always encode; a failure here would be a bug in encoding/json.
-	req, _ := jsonText(a.RequestHeaders)
-	resp, _ := jsonText(a.ResponseHeaders)
+	req, resp := headersJSON(a.RequestHeaders), headersJSON(a.ResponseHeaders)
 	// The response body is whatever the receiver sent, so it is kept as bytes.
 	return []any{a.ID, a.DeliveryID, a.Number, a.Trigger, a.Target, req, a.StatusCode, resp,
 		bytesOrEmpty([]byte(a.ResponseBody)), a.DurationMS, cleanText(a.Error), s.d.t(a.StartedAt),

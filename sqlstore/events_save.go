@@ -241,10 +241,7 @@ func (s *Store) eventRow(ne *hookhub.NewEvent) ([]any, error) {
 	if takesKey(ne) {
 		scope = ne.DedupScope
 	}
-	headers, err := jsonText(ev.Headers)
-	if err != nil {
-		return nil, fmt.Errorf("event %s headers: %w", ev.ID, err)
-	}
+	headers := headersJSON(ev.Headers)
 	vars, err := jsonText(ev.Variables)
 	if err != nil {
 		return nil, fmt.Errorf("event %s variables: %w", ev.ID, err)

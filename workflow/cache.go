@@ -34,7 +34,7 @@ func newBoundCache(store Store, now func() time.Time) *boundCache {
 	return &boundCache{store: store, now: now, m: map[string]boundEntry{}}
 }
 
-func (b *boundCache) get(ctx context.Context, sourceID string) (*Compiled, bool, error) {
+func (b *boundCache) get(ctx context.Context, sourceID string, timeout time.Duration) (*Compiled, bool, error) {
 	now := b.now()
 	b.mu.Lock()
 	e, ok := b.m[sourceID]
@@ -43,6 +43,11 @@ func (b *boundCache) get(ctx context.Context, sourceID string) (*Compiled, bool,
 		return e.c, e.c != nil, nil
 	}
 	e = boundEntry{expires: now.Add(boundTTL)}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	w, err := b.store.GetWorkflowBySource(ctx, sourceID)
 	switch {
 	case hookhub.ErrorCode(err) == hookhub.ENOTFOUND:

@@ -224,8 +224,10 @@ func (r *Runner) RunNow(c *Compiled, run *hookhub.WorkflowRun, t *Trigger, answe
 
 // Bound returns the compiled workflow a source triggers, and whether it has
 // one. Lookups are cached for a short while; Forget drops one at once.
-func (r *Runner) Bound(ctx context.Context, sourceID string) (*Compiled, bool, error) {
-	return r.bound.get(ctx, sourceID)
+// timeout, when positive, bounds the store read of a lookup the cache does
+// not answer (a hit sets no timer).
+func (r *Runner) Bound(ctx context.Context, sourceID string, timeout time.Duration) (*Compiled, bool, error) {
+	return r.bound.get(ctx, sourceID, timeout)
 }
 
 // Forget drops what is cached about a source's workflow after it changed.

@@ -96,7 +96,7 @@ func (h *harness) workflow(w *hookhub.Workflow) *Compiled {
 	if err := h.store.CreateWorkflow(context.Background(), w, src); err != nil {
 		h.t.Fatal(err)
 	}
-	c, ok, err := h.r.Bound(context.Background(), src.ID)
+	c, ok, err := h.r.Bound(context.Background(), src.ID, time.Second)
 	if err != nil || !ok {
 		h.t.Fatalf("Bound = %v, %v", ok, err)
 	}
