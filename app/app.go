@@ -194,7 +194,13 @@ func (m *Main) startWorkers(store hookhub.Store) {
 	}
 	// The commit gets the same bound as the lookup, so a sender waits at
 	// most about two store timeouts for its answer.
-	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{Timeout: m.storeTimeout})
+	m.committer = ingest.NewCommitter(store, ingest.CommitterOptions{Timeout: m.storeTimeout,
+		// The engine holds each event before it can claim its deliveries.
+		Committed: func(ne *hookhub.NewEvent) {
+			if ne.Event.Status == hookhub.EventAccepted && len(ne.Deliveries) > 0 {
+				m.engine.Queued(ne.Event)
+			}
+		}})
 	m.routing = routing.NewTable(store, m.Logger, m.Now)
 	m.engine = delivery.New(delivery.Options{
 		Store:   store,

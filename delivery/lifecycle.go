@@ -23,9 +23,14 @@ func (e *Engine) Start(ctx context.Context) {
 	reqCtx, abort := context.WithCancel(ctx)
 	e.abort = abort
 	e.loopEnd = make(chan struct{})
+	sends := make(chan send, e.opts.Workers)
+	for range e.opts.Workers {
+		go e.work(reqCtx, sends)
+	}
 	l := &loop{
 		e:        e,
 		reqCtx:   reqCtx,
+		sends:    sends,
 		lanes:    make(map[string]*lane),
 		busy:     make(map[*lane]struct{}),
 		want:     true,
@@ -38,6 +43,7 @@ func (e *Engine) Start(ctx context.Context) {
 	go e.releaseHeld(ctx, e.stop)
 	go func() {
 		l.run(ctx)
+		close(sends) // nothing is in flight once run returns
 		close(e.rec.in)
 		<-e.rec.closed
 		abort()

@@ -16,6 +16,7 @@ const laneIdleTTL = time.Minute
 type loop struct {
 	e        *Engine
 	reqCtx   context.Context // parent of every request; canceled when Stop gives up
+	sends    chan<- send     // to the workers; never full, as inflight <= Workers
 	lanes    map[string]*lane
 	busy     map[*lane]struct{} // lanes with queued jobs
 	queued   int                // jobs waiting in lanes
@@ -148,13 +149,28 @@ func (l *loop) minRun(j *job) time.Duration {
 	return min(destTimeout(j.dest), l.e.opts.Lease/2)
 }
 
-// start sends j on its own goroutine, its timeout cut so the request ends
-// before the lease does.
+// start hands j to a worker, its timeout cut so the request ends before the
+// lease does.
 func (l *loop) start(j *job, clock time.Time) {
 	l.inflight++
 	l.queued--
 	timeout := min(destTimeout(j.dest), j.deadline.Sub(clock))
-	go l.e.send(l.reqCtx, j, timeout)
+	l.sends <- send{j, timeout}
+}
+
+// send is a job handed to a worker, with its timeout.
+type send struct {
+	j       *job
+	timeout time.Duration
+}
+
+// work sends what it is handed until sends is closed. The workers live as
+// long as the engine, so an attempt does not start a goroutine (and grow its
+// stack through the HTTP client) each time.
+func (e *Engine) work(ctx context.Context, sends <-chan send) {
+	for s := range sends {
+		e.send(ctx, s.j, s.timeout)
+	}
 }
 
 // finish frees the worker and lane slot of a job whose result is handed on.

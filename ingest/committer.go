@@ -20,6 +20,11 @@ type CommitterOptions struct {
 	// Timeout bounds one SaveEvents call, so a hung database answers
 	// waiting senders with an error instead of holding them. Default 30s.
 	Timeout time.Duration
+	// Committed, when set, is called on the writer with each event just
+	// stored, before its sender is answered: the delivery engine takes the
+	// events with deliveries there, before it can claim their deliveries,
+	// so it never reads them back.
+	Committed func(*hookhub.NewEvent)
 }
 
 // Committer stores events for concurrent ingest requests, sharing one
@@ -182,6 +187,7 @@ func (c *Committer) commit(batch []*request) {
 	if err == nil || len(batch) == 1 || errors.Is(err, context.DeadlineExceeded) {
 		c.update(func(s *CommitterStats) { s.Failed += failures(err, len(batch)) })
 		for _, r := range batch {
+			c.committed(r.ev, err)
 			r.done <- err
 		}
 		return
@@ -190,7 +196,15 @@ func (c *Committer) commit(batch []*request) {
 		snaps[i].restore(r.ev)
 		err := c.save([]*hookhub.NewEvent{r.ev}, r.deadline)
 		c.update(func(s *CommitterStats) { s.Retried++; s.Failed += failures(err, 1) })
+		c.committed(r.ev, err)
 		r.done <- err
+	}
+}
+
+// committed tells Committed of an event stored.
+func (c *Committer) committed(ev *hookhub.NewEvent, err error) {
+	if err == nil && c.opts.Committed != nil {
+		c.opts.Committed(ev)
 	}
 }
 

@@ -329,3 +329,40 @@ func TestDropExpiredAnswersOnlyTheExpired(t *testing.T) {
 		t.Fatalf("failed = %d, want 1", c.Stats().Failed)
 	}
 }
+
+// TestCommittedHearsOfStoredEventsFirst: Committed is told of every event
+// stored, before its sender is answered, and of no event that failed (in a
+// batch, or retried alone).
+func TestCommittedHearsOfStoredEventsFirst(t *testing.T) {
+	t.Parallel()
+	store := newFakeStore()
+	store.fail = failBad
+	var mu sync.Mutex
+	heard := map[string]bool{}
+	c := NewCommitter(store, CommitterOptions{Committed: func(ne *hookhub.NewEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		heard[ne.Event.ID] = true
+	}})
+	defer c.Close()
+	var wg sync.WaitGroup
+	for _, id := range append(ids("ok", 20), ids("bad", 3)...) {
+		wg.Go(func() {
+			err := c.Submit(context.Background(), newEvent(id))
+			mu.Lock()
+			defer mu.Unlock()
+			if (err == nil) != heard[id] {
+				t.Errorf("%s: answered %v, Committed told of it before: %v", id, err, heard[id])
+			}
+		})
+	}
+	wg.Wait()
+	for id := range heard {
+		if store.savedCount(id) != 1 {
+			t.Errorf("Committed told of %s, saved %d times", id, store.savedCount(id))
+		}
+	}
+	if len(heard) != 20 {
+		t.Errorf("Committed told of %d events, want the 20 stored", len(heard))
+	}
+}
