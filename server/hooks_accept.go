@@ -37,6 +37,10 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 	ne.Deliveries, err = s.route(ctx, func(ctx context.Context) ([]*hookhub.Delivery, error) {
 		return s.routing.InboundDecoded(ctx, ev, src, body.JSON)
 	})
+	var anns []*announcement
+	if err == nil {
+		ne.Alerts, anns, err = s.alertInputs(ctx, src, ev, alerts)
+	}
 	if err != nil {
 		// Storing it without the deliveries it should have would drop them.
 		web.Logger(r).Error("ingest routing failed", "source_id", src.ID, "err", err)
@@ -44,12 +48,6 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, src *hookhub.Sou
 		return
 	}
 	ne.Runs = wf.runs(s)
-	var anns []*announcement
-	if ne.Alerts, anns, err = s.alertInputs(ctx, src, ev, alerts); err != nil {
-		web.Logger(r).Error("ingest routing failed", "source_id", src.ID, "err", err)
-		web.Error(w, r, hookhub.Errorf(hookhub.EUNAVAILABLE, "could not route the webhook; retry later"))
-		return
-	}
 	if err = s.commit(ctx, ne); err != nil {
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 			// Deleted since it was looked up (perhaps by another process):
