@@ -230,11 +230,15 @@ func (s *Store) countFailures(ctx context.Context, tx *sql.Tx, counts map[string
 	sort.Strings(ids)
 	for _, id := range ids {
 		c := counts[id]
-		query := `UPDATE destinations SET consecutive_failures = consecutive_failures + ? WHERE id = ?`
+		query, args := `UPDATE destinations SET consecutive_failures = consecutive_failures + ? WHERE id = ?`, []any{c.add, id}
 		if c.reset {
-			query = `UPDATE destinations SET consecutive_failures = ? WHERE id = ?`
+			// A healthy destination's count is already what it is reset to
+			// (0 after a success): its row is then left alone, so processes
+			// recording successes to one destination never queue for its
+			// row lock, and SQLite writes no page for it.
+			query, args = `UPDATE destinations SET consecutive_failures = ? WHERE id = ? AND consecutive_failures <> ?`, []any{c.add, id, c.add}
 		}
-		if _, err := s.txExec(ctx, tx, query, c.add, id); err != nil {
+		if _, err := s.txExec(ctx, tx, query, args...); err != nil {
 			return fmt.Errorf("count failures of destination %s: %w", id, err)
 		}
 	}
