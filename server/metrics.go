@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hookhub/hookhub/ingest"
 	"github.com/hookhub/hookhub/limit"
 	"github.com/hookhub/hookhub/workflow"
 
@@ -77,6 +78,29 @@ func (m *Metrics) WorkflowObserver() workflow.Observer {
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// watchCommitter exports the group committer's running totals, read when
+// scraped: commits and the events they stored give the mean batch, which
+// says how much each fsync is shared.
+func (m *Metrics) watchCommitter(c *ingest.Committer) {
+	stat := func(f func(ingest.CommitterStats) int64) func() float64 {
+		return func() float64 { return float64(f(c.Stats())) }
+	}
+	m.Registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "hookhub_ingest_commits_total", Help: "Transactions the group committer ran to store webhooks (one fsync each).",
+		}, stat(func(s ingest.CommitterStats) int64 { return s.Batches })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "hookhub_ingest_committed_events_total", Help: "Events the group committer took into those transactions.",
+		}, stat(func(s ingest.CommitterStats) int64 { return s.Events })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hookhub_ingest_largest_commit_events", Help: "The most events one of those transactions took since start.",
+		}, stat(func(s ingest.CommitterStats) int64 { return s.LargestBatch })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "hookhub_ingest_commit_failures_total", Help: "Events whose sender was answered an error because they could not be stored.",
+		}, stat(func(s ingest.CommitterStats) int64 { return s.Failed })),
+	)
 }
 
 // watchGate exports what the ingest gate holds, read when scraped.

@@ -158,6 +158,9 @@ func New(o Options) *Server {
 	if o.IngestGate != nil {
 		o.Metrics.watchGate(o.IngestGate)
 	}
+	if o.Committer != nil {
+		o.Metrics.watchCommitter(o.Committer)
+	}
 	s := &Server{
 		reopenWindow: o.ReopenWindow,
 		storeTimeout: o.StoreTimeout,
