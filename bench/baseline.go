@@ -39,21 +39,28 @@ func serveBaseline() int {
 	return 0
 }
 
-// baselineProc is the running bare server.
-type baselineProc struct {
+// selfProc is this binary running as a server (the baseline or the floor).
+type selfProc struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	addr  string
+	out   chan string // the rest of its stdout, once it exits
 }
 
 // startBaseline starts this binary again as the bare server.
-func startBaseline(ctx context.Context) (*baselineProc, error) {
+func startBaseline(ctx context.Context) (*selfProc, error) {
+	return startSelf(ctx, "baseline", nil, baselineServerArg)
+}
+
+// startSelf starts this binary again with args and env added to a clean
+// environment, and reads the address the server prints first.
+func startSelf(ctx context.Context, what string, env []string, args ...string) (*selfProc, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return nil, fmt.Errorf("baseline: find own binary: %w", err)
+		return nil, fmt.Errorf("%s: find own binary: %w", what, err)
 	}
-	cmd := exec.Command(self, baselineServerArg)
-	cmd.Env, cmd.Stderr = cleanEnv(), os.Stderr
+	cmd := exec.Command(self, args...)
+	cmd.Env, cmd.Stderr = append(cleanEnv(), env...), os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -63,14 +70,16 @@ func startBaseline(ctx context.Context) (*baselineProc, error) {
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("baseline: start: %w", err)
+		return nil, fmt.Errorf("%s: start: %w", what, err)
 	}
-	p := &baselineProc{cmd: cmd, stdin: stdin}
+	p := &selfProc{cmd: cmd, stdin: stdin, out: make(chan string, 1)}
 	addr := make(chan string, 1)
 	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		br := bufio.NewReader(stdout)
+		line, _ := br.ReadString('\n')
 		addr <- strings.TrimSpace(line)
-		io.Copy(io.Discard, stdout)
+		rest, _ := io.ReadAll(br)
+		p.out <- string(rest)
 	}()
 	select {
 	case p.addr = <-addr:
@@ -79,22 +88,28 @@ func startBaseline(ctx context.Context) (*baselineProc, error) {
 	}
 	if p.addr == "" {
 		p.stop()
-		return nil, fmt.Errorf("baseline: the server did not report its address")
+		return nil, fmt.Errorf("%s: the server did not report its address", what)
 	}
 	return p, nil
 }
 
-func (p *baselineProc) pid() int { return p.cmd.Process.Pid }
+func (p *selfProc) pid() int { return p.cmd.Process.Pid }
 
-// stop closes the server's stdin and waits for it to exit.
-func (p *baselineProc) stop() {
+// stop closes the server's stdin, waits for it to exit and returns what it
+// printed after its address.
+func (p *selfProc) stop() string { return p.stopWithin(10 * time.Second) }
+
+// stopWithin is stop, killing the server after d.
+func (p *selfProc) stopWithin(d time.Duration) string {
 	p.stdin.Close()
-	done := make(chan struct{})
-	go func() { p.cmd.Wait(); close(done) }()
+	// Its stdout ends when it exits; Wait closes the pipe, so it comes after.
+	var out string
 	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
+	case out = <-p.out:
+	case <-time.After(d):
 		p.cmd.Process.Kill()
-		<-done
+		out = <-p.out
 	}
+	p.cmd.Wait()
+	return out
 }

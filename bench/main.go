@@ -51,7 +51,7 @@ type config struct {
 	scaleout     []int // Hookhub process counts of the scaleout scenario
 }
 
-var allScenarios = []string{"baseline", "ingest", "e2e", "latency", "fanout", "backlog", "bus", "console", "workflow", "ordered", "tracing", "scaleout"}
+var allScenarios = []string{"baseline", "ingest", "e2e", "floor", "latency", "fanout", "backlog", "bus", "console", "workflow", "ordered", "tracing", "scaleout"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -128,6 +128,9 @@ func main() {
 	if len(os.Args) == 2 && os.Args[1] == baselineServerArg {
 		os.Exit(serveBaseline())
 	}
+	if len(os.Args) >= 2 && os.Args[1] == floorServerArg {
+		os.Exit(serveFloor(os.Args[2:]))
+	}
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -164,7 +167,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	if err := b.chooseLoad(); err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(cfg.only, func(s string) bool { return s != "baseline" }) {
+	if slices.ContainsFunc(cfg.only, func(s string) bool { return s != "baseline" && s != "floor" }) {
 		logf("building hookhub")
 		if b.bin, err = buildHub(ctx, tmp); err != nil {
 			return nil, err
@@ -183,7 +186,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		name string
 		fn   func(context.Context, string) error
 	}{
-		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"latency", b.runLatency},
+		{"ingest", b.runIngest}, {"e2e", b.runE2E}, {"floor", b.runFloor}, {"latency", b.runLatency},
 		{"fanout", b.runFanout}, {"backlog", b.runBacklog}, {"bus", b.runBus}, {"console", b.runConsole},
 		{"workflow", b.runWorkflow}, {"ordered", b.runOrdered}, {"tracing", b.runTracing},
 	}

@@ -268,13 +268,19 @@ func (b *bench) runIngest(ctx context.Context, store string) error {
 			return fmt.Errorf("ingest: %w", err)
 		}
 		logOutcome("ingest", o)
-		b.figG(o.Gen, "ingest", store, "requests/s (no destination)", o.RPS, "req/s", "rate", baselineAtLeast(0.5))
-		b.figG(o.Gen, "ingest", store, "latency p50", ms(o.P50), "ms", "p50", nil)
-		b.figG(o.Gen, "ingest", store, fmt.Sprintf("latency p99 (%d connections)", o.Conns), ms(o.P99), "ms", "p99", atMost(20))
-		b.figG(o.Gen, "ingest", store, "errors (non-2xx)", float64(o.Errors), "count", "", atMost(0))
-		b.genCPU(o, "ingest", store, "")
+		b.ingestFigs("ingest", store, o, baselineAtLeast(0.5), atMost(20))
 		return nil
 	})
+}
+
+// ingestFigs records an ingest run's figures, with the targets for
+// the rate and p99 (nil: none).
+func (b *bench) ingestFigs(sc, store string, o *loadOutcome, rate, p99 *target) {
+	b.figG(o.Gen, sc, store, "requests/s (no destination)", o.RPS, "req/s", "rate", rate)
+	b.figG(o.Gen, sc, store, "latency p50", ms(o.P50), "ms", "p50", nil)
+	b.figG(o.Gen, sc, store, fmt.Sprintf("latency p99 (%d connections)", o.Conns), ms(o.P99), "ms", "p99", p99)
+	b.figG(o.Gen, sc, store, "errors (non-2xx)", float64(o.Errors), "count", "", atMost(0))
+	b.genCPU(o, sc, store, "")
 }
 
 // pipeline is a source routed to n destinations on a fresh receiver.
