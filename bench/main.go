@@ -72,7 +72,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.stall, "stall", 60*time.Second, "give up draining when nothing arrives for this long")
 	fs.StringVar(&c.redisAddr, "redis-addr", defaultRedisAddr(), "Redis (host:port) of the bus scenario's Redis Streams destination")
 	fs.IntVar(&c.bodySize, "body-size", defaultBodySize, fmt.Sprintf("bytes of every webhook body (at least %d)", minBodySize))
-	fs.StringVar(&c.load, "load", "auto", "load generator of the closed-loop scenarios (baseline, ingest, e2e, bus, scaleout): auto (wrk when installed), wrk or builtin")
+	fs.StringVar(&c.load, "load", "auto", "load generator of the closed-loop scenarios (baseline, ingest, e2e, floor, bus, scaleout): auto (wrk when installed), wrk or builtin")
 	fs.StringVar(&c.wrkPath, "wrk", "wrk", "the wrk binary (a name looked up in PATH, or a path)")
 	fs.IntVar(&c.wrkThreads, "wrk-threads", 2, "wrk threads (-t); its connections are --conns")
 	scaleout := fs.String("scaleout", "1,2,3", "Hookhub process counts of the scaleout scenario (PostgreSQL: --database-url or HOOKHUB_TEST_POSTGRES_URL)")
@@ -285,7 +285,7 @@ func (b *bench) chooseLoad() error {
 	}
 	if b.wrk != nil {
 		b.rep.LoadGenerators["closed_loop"] = fmt.Sprintf("wrk %s (%s), %d threads", b.wrk.version, b.wrk.bin, b.cfg.wrkThreads)
-		logf("load generator: wrk %s, %d threads, %d connections, for baseline, ingest, e2e, bus and scaleout; built-in for the rest and for a second baseline",
+		logf("load generator: wrk %s, %d threads, %d connections, for baseline, ingest, e2e, floor, bus and scaleout; built-in for the rest and for a second baseline",
 			b.wrk.version, b.cfg.wrkThreads, b.cfg.conns)
 	} else {
 		b.rep.LoadGenerators["closed_loop"] = genBuiltin
