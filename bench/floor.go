@@ -6,8 +6,8 @@
 //
 // What it does, per request (any path, POST only):
 //   - reads the body, at most floorMaxBody bytes (413 beyond);
-//   - verifies X-Hub-Signature-256 (GitHub's HMAC-SHA256 of the body) with a
-//     constant-time comparison, 401 when it is missing or wrong;
+//   - verifies X-Hub-Signature-256 (GitHub's HMAC-SHA256 of the body) with
+//     Hookhub's own GitHub verifier, 401 when it is missing or wrong;
 //   - encodes the request headers as JSON, once;
 //   - queues the event to one writer, which takes every event queued (up to
 //     floorBatch) into one transaction: per event, one prepared INSERT into
@@ -52,11 +52,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -65,11 +62,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/verify"
 	"github.com/jackc/pgx/v5"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver, as Hookhub's sqlite package does
@@ -130,7 +127,7 @@ type floorCounts struct{ Events, Deliveries, Delivered, Attempts int64 }
 
 type floorServer struct {
 	opt      floorOptions
-	secret   []byte
+	verifier verify.Verifier // Hookhub's GitHub verifier
 	st       floorStore
 	events   chan *floorEvent
 	sends    chan *floorEvent
@@ -153,7 +150,12 @@ func startFloor(ctx context.Context, opt floorOptions) (*floorServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &floorServer{opt: opt, secret: []byte(opt.Secret), st: st, events: make(chan *floorEvent, 1024),
+	v, err := verify.New(hookhub.Verification{Scheme: hookhub.SourceGitHub, Secret: opt.Secret}, time.Now)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	s := &floorServer{opt: opt, verifier: v, st: st, events: make(chan *floorEvent, 1024),
 		// Deliveries wait here when sending lags ingest: deep enough never
 		// to hold ingest back within a bench run.
 		sends: make(chan *floorEvent, 1<<20), outcomes: make(chan *floorOutcome, 1024),
@@ -207,7 +209,7 @@ func (s *floorServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if !s.verify(r.Header.Get("X-Hub-Signature-256"), body) {
+	if s.verifier.Verify(r, body) != nil {
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
 	}
@@ -234,21 +236,6 @@ func (s *floorServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
 		io.WriteString(w, `{"id":"`+e.id+`"}`)
 	}
-}
-
-// verify checks GitHub's "sha256=<hex HMAC of the body>" in constant time.
-func (s *floorServer) verify(header string, body []byte) bool {
-	sig, ok := strings.CutPrefix(header, "sha256=")
-	if !ok {
-		return false
-	}
-	got, err := hex.DecodeString(sig)
-	if err != nil || len(got) != sha256.Size {
-		return false
-	}
-	mac := hmac.New(sha256.New, s.secret)
-	mac.Write(body)
-	return hmac.Equal(mac.Sum(nil), got)
 }
 
 // gather returns first and whatever else is queued, up to floorBatch.
